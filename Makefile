@@ -1,0 +1,61 @@
+# Everyday commands. `make run` starts the product with demo data; `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.9
+# Use uv from PATH, else install the pinned version into .tools/ inside the checkout.
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := python3.11
+RUN := $(UV) run --frozen --no-sync
+PYTEST_ARGS ?=
+
+.PHONY: help install run test lint format messages compilemessages bench clean
+
+help:
+	@echo "make run    install, migrate, load demo data and start web + worker + beat on http://127.0.0.1:8000"
+	@echo "make test   install, lint and run the whole test suite"
+	@echo "make lint   ruff + djlint;  make format  fix formatting"
+	@echo "make bench  benchmarks (printed figures, not pass/fail)"
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+install: $(if $(findstring .tools,$(UV)),.tools/bin/uv)
+	$(UV) sync --frozen
+	npm ci --no-audit --no-fund --loglevel=error
+	$(RUN) python scripts/compilemessages.py
+
+run: install
+	$(RUN) python manage.py migrate --no-input
+	$(RUN) python manage.py seed_demo
+	$(RUN) honcho -f Procfile.dev start
+
+lint: install
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) djlint templates --check
+	$(RUN) djlint templates --lint
+
+format:
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .
+	$(RUN) djlint templates --reformat
+
+test: lint
+	$(RUN) pytest $(PYTEST_ARGS)
+
+# Needs GNU gettext (xgettext); only for developers changing translatable strings.
+messages:
+	$(RUN) python manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=node_modules --ignore=.venv
+	$(RUN) python scripts/compilemessages.py
+
+compilemessages:
+	$(RUN) python scripts/compilemessages.py
+
+bench: install
+	$(RUN) pytest benchmarks --benchmark-only -p no:cacheprovider $(PYTEST_ARGS)
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache

@@ -1,0 +1,28 @@
+"""python manage.py seed_demo: idempotent demo users, teams and customers (never in production)."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from salesops.core.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo data. Refuses to run under production settings."
+
+    def handle(self, *args, **options):
+        if settings.SALESOPS_ENV == "production":
+            raise CommandError("seed_demo refuses to run under production settings.")
+        counts = seed_demo()
+        if options["verbosity"] == 0:
+            return
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo data ready: {users} users, {teams} teams, {customers} customers.".format(
+                    **counts
+                )
+            )
+        )
+        self.stdout.write(f"Users (password {DEMO_PASSWORD} for all):")
+        for spec in DEMO_USERS:
+            team = f", {spec.team}" if spec.team else ""
+            self.stdout.write(f"  {spec.username:<9} {spec.role.value}{team}")

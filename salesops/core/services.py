@@ -1,0 +1,92 @@
+"""Writes shared by every app: notifications (in-app and email) and heartbeats."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from salesops.core.models import Heartbeat, Notification
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def notification_send(
+    *,
+    recipient,
+    title: str,
+    body: str = "",
+    url: str = "",
+    level: str = Notification.Level.INFO,
+    dedupe_key: str = "",
+    email: bool = True,
+) -> Notification | None:
+    """Notify one user in the app and, if they have an address, by email after commit.
+
+    With a dedupe_key the same (recipient, key) is written once however often a job runs:
+    returns None when it already existed and sends no second email.
+    """
+    if (
+        dedupe_key
+        and Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists()
+    ):
+        return None
+    try:
+        # A savepoint, so a concurrent duplicate only rolls back this insert.
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=recipient,
+                title=title,
+                body=body,
+                url=url,
+                level=level,
+                dedupe_key=dedupe_key,
+            )
+    except IntegrityError:
+        return None
+    if email and recipient.email:
+        transaction.on_commit(lambda: _email_notification(notification))
+    return notification
+
+
+def _email_notification(notification: Notification) -> None:
+    from django.conf import settings
+
+    try:
+        send_mail(
+            subject=f"{settings.EMAIL_SUBJECT_PREFIX}{notification.title}",
+            message=notification.body or notification.title,
+            from_email=None,
+            recipient_list=[notification.recipient.email],
+        )
+    except OSError:
+        # The in-app notification stands; a mail outage must not fail the job that notified.
+        logger.exception("email for notification %s failed", notification.pk)
+
+
+def notifications_mark_read(
+    *, user, notification_ids: list[int] | None = None, now: datetime
+) -> int:
+    """Mark the given (or all) unread notifications of `user` read; returns how many changed."""
+    qs = Notification.objects.for_user(user).unread()
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=notification_ids)
+    return qs.update(read_at=now)
+
+
+def notifications_prune(*, now: datetime, keep_days: int = 180) -> int:
+    """Delete read notifications older than keep_days; unread ones are kept whatever their age."""
+    deleted, _ = Notification.objects.filter(
+        read_at__isnull=False, created_at__lt=now - timedelta(days=keep_days)
+    ).delete()
+    logger.info("pruned %s read notifications older than %s days", deleted, keep_days)
+    return deleted
+
+
+def heartbeat_beat(*, name: str, now: datetime | None = None) -> Heartbeat:
+    beat, _ = Heartbeat.objects.update_or_create(
+        name=name, defaults={"last_seen": now or timezone.now()}
+    )
+    return beat

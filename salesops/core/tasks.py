@@ -1,0 +1,29 @@
+"""Thin Celery tasks: each calls one service. Schedules live in salesops/schedules.py."""
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from salesops.core import services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True)
+def scheduler_heartbeat() -> str:
+    beat = services.heartbeat_beat(name="scheduler")
+    return beat.last_seen.isoformat()
+
+
+@shared_task(acks_late=True)
+def notifications_prune() -> int:
+    return services.notifications_prune(now=timezone.now())
+
+
+@shared_task(acks_late=True)
+def ping(value: int) -> dict:
+    """Round-trip probe used by tests and operators: proves a worker picked the task up."""
+    import socket
+
+    return {"echo": value, "worker": socket.gethostname()}

@@ -1,0 +1,19 @@
+"""Root URL configuration: accounts, notifications, health, and one include per app."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from salesops.core import views as core_views
+
+admin.site.site_header = "SalesOps"
+admin.site.site_title = "SalesOps"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("salesops.accounts.urls")),
+    path("notifications/", include("salesops.core.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("customers/", include("customers.urls")),
+    path("admin/", admin.site.urls),
+]

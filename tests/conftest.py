@@ -1,0 +1,95 @@
+"""Shared fixtures: users per role, the service guard (Redis, worker, browser) and helpers.
+
+SALESOPS_REQUIRE_SERVICES=1 (set by .ci/run) turns every "service missing" skip into a failure,
+and demands PostgreSQL, so CI can never pass by skipping what it asked for.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.db import connection
+
+from tests.factories import CustomerFactory, TeamFactory, UserFactory
+
+REQUIRE_SERVICES = os.environ.get("SALESOPS_REQUIRE_SERVICES") == "1"
+
+
+def service_missing(reason: str):
+    """Skip locally, fail in CI: call from a fixture or test when a real service is absent."""
+    if REQUIRE_SERVICES:
+        pytest.fail(
+            f"required service missing (SALESOPS_REQUIRE_SERVICES=1): {reason}", pytrace=False
+        )
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _require_postgres_in_ci(django_db_setup, django_db_blocker):
+    if REQUIRE_SERVICES:
+        with django_db_blocker.unblock():
+            vendor = connection.vendor
+        if vendor != "postgresql":
+            pytest.exit(
+                f"SALESOPS_REQUIRE_SERVICES=1 but the test database is {vendor}; set DATABASE_URL",
+                returncode=3,
+            )
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    path = (
+        os.environ.get("CHROMIUM_PATH")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
+    if not path:
+        service_missing("no Chromium found (apt-get install chromium, or set CHROMIUM_PATH)")
+    return path
+
+
+@pytest.fixture
+def redis_url() -> str:
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        service_missing("REDIS_URL is not set; the embedded broker is used instead")
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        service_missing(f"Redis at REDIS_URL does not answer: {exc}")
+    return settings.REDIS_URL
+
+
+# --- People: two teams, as seed_demo builds them -------------------------------------------------
+
+
+@pytest.fixture
+def org(db):
+    """manager1 leads team A (rep1, rep2); manager2 leads team B (rep3); finance1; admin."""
+    manager1 = UserFactory(username="manager1", role="manager")
+    manager2 = UserFactory(username="manager2", role="manager")
+    team_a = TeamFactory(name="华东销售一部", manager=manager1, region__name="华东")
+    team_b = TeamFactory(name="华北销售部", manager=manager2, region__name="华北")
+    people = {
+        "manager1": manager1,
+        "manager2": manager2,
+        "rep1": UserFactory(username="rep1", role="rep", team=team_a),
+        "rep2": UserFactory(username="rep2", role="rep", team=team_a),
+        "rep3": UserFactory(username="rep3", role="rep", team=team_b),
+        "finance1": UserFactory(username="finance1", role="finance"),
+        "admin": UserFactory(username="admin", role="admin", is_staff=True, is_superuser=True),
+    }
+    people["team_a"], people["team_b"] = team_a, team_b
+    return people
+
+
+@pytest.fixture
+def customers(org):
+    """One customer per seller, named after its owner."""
+    return {
+        owner: CustomerFactory(name=f"{owner}的客户", owner=org[owner])
+        for owner in ("rep1", "rep2", "rep3", "manager1", "manager2")
+    }

@@ -1,0 +1,44 @@
+"""Simplified Chinese by default (whatever the browser asks), English on request."""
+
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_chinese_by_default_even_when_the_browser_asks_for_english(client, org):
+    client.force_login(org["rep1"])
+    response = client.get(reverse("home"), headers={"accept-language": "en-US,en;q=0.9"})
+    html = response.content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "工作台" in html
+    assert response["Content-Language"] == "zh-hans"
+
+
+def test_switching_to_english_sticks_for_later_pages(client, org):
+    client.force_login(org["rep1"])
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    html = client.get(reverse("home")).content.decode()
+    assert '<html lang="en">' in html
+    assert "Workbench" in html
+    assert "工作台" not in html
+
+
+def test_unknown_language_cookie_falls_back_to_chinese(client, org):
+    client.force_login(org["rep1"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    assert '<html lang="zh-hans">' in client.get(reverse("home")).content.decode()
+
+
+def test_chinese_catalogue_translates_every_message():
+    po = polib.pofile(str(Path(settings.BASE_DIR) / "locale/zh_Hans/LC_MESSAGES/django.po"))
+    assert po.untranslated_entries() == []
+    assert po.fuzzy_entries() == []
+    assert po.percent_translated() == 100
+    # And it is compiled: Django reads .mo files only.
+    assert Path(po.fpath).with_suffix(".mo").is_file()

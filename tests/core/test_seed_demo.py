@@ -1,0 +1,60 @@
+"""seed_demo: the demo users and teams, idempotent, and never under production settings."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from customers.models import Customer
+from salesops.accounts.models import Team, User
+from salesops.accounts.roles import Role
+from salesops.core.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return {
+        "users": User.objects.count(),
+        "user_history": User.history.count(),
+        "teams": Team.objects.count(),
+        "customers": Customer.objects.count(),
+        "customer_history": Customer.history.count(),
+        "notifications": Notification.objects.count(),
+    }
+
+
+def test_seed_demo_creates_the_documented_users_and_teams(capsys):
+    call_command("seed_demo")
+    roles = {u.username: u.role for u in User.objects.prefetch_related("groups")}
+    assert roles == {
+        "admin": Role.ADMIN,
+        "finance1": Role.FINANCE,
+        "manager1": Role.MANAGER,
+        "manager2": Role.MANAGER,
+        "rep1": Role.REP,
+        "rep2": Role.REP,
+        "rep3": Role.REP,
+    }
+    assert all(u.check_password("demo1234") for u in User.objects.all())
+    team_a = Team.objects.get(manager__username="manager1")
+    assert sorted(team_a.members.values_list("username", flat=True)) == ["rep1", "rep2"]
+    team_b = Team.objects.get(manager__username="manager2")
+    assert list(team_b.members.values_list("username", flat=True)) == ["rep3"]
+    assert User.objects.get(username="admin").is_staff
+    assert "demo1234" in capsys.readouterr().out
+    # Every rep owns customers.
+    for rep in ("rep1", "rep2", "rep3"):
+        assert Customer.objects.filter(owner__username=rep).count() >= 3
+
+
+def test_seed_demo_twice_changes_nothing_the_second_time():
+    call_command("seed_demo", verbosity=0)
+    first = snapshot()
+    call_command("seed_demo", verbosity=0)
+    assert snapshot() == first
+
+
+def test_seed_demo_refuses_production_settings(settings):
+    settings.SALESOPS_ENV = "production"
+    with pytest.raises(CommandError, match="production"):
+        call_command("seed_demo")
+    assert User.objects.count() == 0

@@ -1,0 +1,63 @@
+"""factory_boy factories for the models tests build."""
+
+import factory
+from django.contrib.auth.models import Group
+
+from customers.models import Customer
+from salesops.accounts.models import Team, User
+from salesops.core.models import Notification, Region
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("name",)
+
+    name = "华东"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A user; `role=` names the role group (rep unless given, "" for none)."""
+
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password("pw-for-tests-1")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        name = "rep" if extracted is None else extracted
+        if create and name:
+            self.groups.add(Group.objects.get(name=name))
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"销售{n}部")
+    manager = factory.SubFactory(UserFactory, role="manager")
+    region = factory.SubFactory(RegionFactory)
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"测试客户{n}有限公司")
+    owner = factory.SubFactory(UserFactory)
+    region = factory.SubFactory(RegionFactory)
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"提醒 {n}")
