@@ -26,7 +26,9 @@ def test_project_tasks_ack_late_and_requeue_when_the_worker_dies():
     assert app.conf.worker_prefetch_multiplier == 1
 
 
-@pytest.mark.django_db
+# transaction=True: the scheduler closes "old" connections at start-up, which would close the
+# connection holding a test's wrapping transaction.
+@pytest.mark.django_db(transaction=True)
 def test_database_scheduler_installs_the_schedule_so_admin_shows_it():
     DatabaseScheduler(app=app, lazy=False)
     names = set(PeriodicTask.objects.values_list("name", flat=True))
