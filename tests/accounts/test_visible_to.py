@@ -57,3 +57,26 @@ def test_manager_who_moves_team_loses_sight_of_old_members(customers, org):
     team_a.save()
     assert names(Customer.objects.visible_to(org["manager1"])) == ["manager1的客户"]
     assert "rep1的客户" in names(Customer.objects.visible_to(org["manager2"]))
+
+
+@pytest.mark.parametrize(
+    ("who", "sales_records", "money_records"),
+    [
+        ("rep1", True, False),
+        ("manager1", True, False),
+        ("finance1", False, True),
+        ("admin", True, True),
+    ],
+)
+def test_can_write_by_role(org, who, sales_records, money_records):
+    from salesops.accounts.access import can_write
+
+    assert can_write(org[who]) is sales_records
+    assert can_write(org[who], money=True) is money_records
+
+
+def test_nobody_without_a_role_may_write():
+    from salesops.accounts.access import can_write
+
+    assert can_write(AnonymousUser()) is False
+    assert can_write(UserFactory(username="norole", role=""), money=True) is False
