@@ -1,14 +1,157 @@
-"""Reads of customers, always scoped to the requesting user."""
+"""Reads of customers, contacts and follow-ups, always scoped to the requesting user."""
 
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
-from customers.models import Customer
+from customers import cadence
+from customers.models import Contact, Customer, FollowUp, OwnershipEvent, TierRule
+from salesops.accounts.models import User
 
 
 def customer_list(*, user, search: str = ""):
-    return Customer.objects.visible_to(user).search(search).select_related("owner", "region")
+    return (
+        Customer.objects.visible_to(user).search(search).select_related("owner", "region", "group")
+    )
 
 
 def customer_get(*, user, pk: int) -> Customer:
     """The customer if `user` may see it, else Http404."""
     return get_object_or_404(customer_list(user=user), pk=pk)
+
+
+def contact_get(*, user, customer: Customer, pk: int) -> Contact:
+    return get_object_or_404(Contact.objects.visible_to(user), pk=pk, customer=customer)
+
+
+def followup_get(*, user, pk: int) -> FollowUp:
+    return get_object_or_404(FollowUp.objects.visible_to(user).select_related("customer"), pk=pk)
+
+
+def tier_rules() -> dict[str, TierRule]:
+    return {rule.tier: rule for rule in TierRule.objects.all()}
+
+
+def customer_timeline(*, customer: Customer):
+    return customer.followups.select_related("contact", "author")
+
+
+def customer_ownership_events(*, customer: Customer):
+    return customer.ownership_events.select_related("from_owner", "to_owner", "actor")
+
+
+@dataclass(frozen=True)
+class DueList:
+    overdue: list[Customer]
+    today: list[Customer]
+    this_week: list[Customer]
+    next_steps: list[FollowUp]
+    as_of: date
+
+    @property
+    def empty(self) -> bool:
+        return not (self.overdue or self.today or self.this_week or self.next_steps)
+
+
+def due_list(*, user, as_of: date) -> DueList:
+    """Customers due for follow-up until the end of `as_of`'s week, overdue first, and the open
+    next steps due by then. Two queries whatever the number of rows."""
+    end = cadence.week_end(as_of)
+    customers = list(
+        Customer.objects.visible_to(user)
+        .owned()
+        .due_by(end)
+        .select_related("owner")
+        .prefetch_related(Prefetch("contacts", queryset=Contact.objects.order_by("name")))
+        .order_by("next_followup_due", "tier", "name")
+    )
+    steps = list(
+        FollowUp.objects.visible_to(user)
+        .open_next_steps()
+        .filter(next_step_due__lte=end, customer__owner__isnull=False)
+        .select_related("customer", "author")
+        .order_by("next_step_due", "pk")
+    )
+    return DueList(
+        overdue=[c for c in customers if c.next_followup_due < as_of],
+        today=[c for c in customers if c.next_followup_due == as_of],
+        this_week=[c for c in customers if c.next_followup_due > as_of],
+        next_steps=steps,
+        as_of=as_of,
+    )
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    owner: User
+    customers: int
+    within_cadence: int
+    late_logs: int
+    logs: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.within_cadence / self.customers if self.customers else None
+
+
+def followup_compliance(*, user, as_of: date, since: date) -> list[ComplianceRow]:
+    """Per owner in the user's scope: customers, how many are contacted within their tier's
+    cadence (not overdue on `as_of`), and the follow-ups logged since `since` (late ones apart)."""
+    owners = (
+        User.objects.visible_to(user)
+        .active()
+        .filter(owned_customers__isnull=False)
+        .annotate(
+            n_customers=Count("owned_customers", distinct=True),
+            n_within=Count(
+                "owned_customers",
+                filter=~Q(owned_customers__next_followup_due__lt=as_of),
+                distinct=True,
+            ),
+        )
+        .order_by("username")
+    )
+    owners = list(owners)
+    logs = dict(
+        FollowUp.objects.filter(author__in=owners, occurred_at__date__gte=since)
+        .values_list("author")
+        .annotate(Count("pk"))
+    )
+    late = dict(
+        FollowUp.objects.filter(author__in=owners, occurred_at__date__gte=since, is_late=True)
+        .values_list("author")
+        .annotate(Count("pk"))
+    )
+    return [
+        ComplianceRow(
+            owner=owner,
+            customers=owner.n_customers,
+            within_cadence=owner.n_within,
+            late_logs=late.get(owner.pk, 0),
+            logs=logs.get(owner.pk, 0),
+        )
+        for owner in owners
+    ]
+
+
+def pool_list(*, user):
+    from customers.services.pool import pool_visible_to
+
+    return pool_visible_to(user).select_related("region", "pool_team").order_by("-pool_since")
+
+
+def recent_ownership_events(*, customer_ids) -> dict[int, OwnershipEvent]:
+    """The latest release event per customer, for the pool page's "why"."""
+    events = (
+        OwnershipEvent.objects.filter(
+            customer_id__in=customer_ids, kind=OwnershipEvent.Kind.RELEASED
+        )
+        .select_related("from_owner")
+        .order_by("customer_id", "-created_at")
+    )
+    latest: dict[int, OwnershipEvent] = {}
+    for event in events:
+        latest.setdefault(event.customer_id, event)
+    return latest

@@ -1,22 +1,406 @@
-"""Customer pages: list and detail, scoped by visible_to."""
+"""Customer pages: list, export, detail, edit, contacts, history, reassignment, pool, import."""
 
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from customers import selectors
+from customers.filters import CustomerFilter
+from customers.forms import ContactForm, CustomerForm, FollowUpForm, ImportUploadForm, ReassignForm
+from customers.models import Customer
+from customers.services import customers as customer_services
+from customers.services import imports, pool
+from salesops.accounts.access import can_write, role_of
+from salesops.accounts.decorators import permission_errors_as_403, role_required
+from salesops.accounts.roles import Role
+from salesops.core.excel import ExcelRefusedError, build_workbook, open_worksheet
+
+PAGE_SIZE = 25
+EXPORT_LIMIT = 20_000
+
+
+def _can_manage(user) -> bool:
+    return role_of(user) in (Role.MANAGER, Role.ADMIN)
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form, by field where the form has that field."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _filtered(request):
+    return CustomerFilter(
+        request.GET, queryset=selectors.customer_list(user=request.user), user=request.user
+    )
 
 
 @login_required
 def customer_list(request):
-    search = request.GET.get("q", "")
-    page = Paginator(selectors.customer_list(user=request.user, search=search), 25).get_page(
-        request.GET.get("page")
+    filterset = _filtered(request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "customers/customer_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "today": timezone.localdate(),
+            "rules": selectors.tier_rules(),
+            "can_create": can_write(request.user),
+            "can_import": _can_manage(request.user),
+            "filters_active": any(v for k, v in request.GET.items() if k not in ("q", "page")),
+        },
     )
-    return render(request, "customers/customer_list.html", {"page_obj": page, "q": search})
+
+
+EXPORT_HEADERS = [
+    "企业全称",
+    "统一社会信用代码",
+    "客户等级",
+    "RAD类型",
+    "状态",
+    "区域",
+    "所属行业",
+    "负责人",
+    "法定代表人",
+    "注册地址",
+    "电话",
+    "年度采购量",
+    "信用等级",
+    "信用额度",
+    "账期天数",
+    "最近跟进",
+    "下次跟进",
+]
+
+
+@login_required
+def customer_export(request):
+    """The list as .xlsx: same filters, same scope, every matching row (up to the limit)."""
+    filterset = _filtered(request)
+    qs = filterset.qs[: EXPORT_LIMIT + 1]
+    customers = list(qs)
+    if len(customers) > EXPORT_LIMIT:
+        messages.error(
+            request, _("More than %(n)s customers match; narrow the filters.") % {"n": EXPORT_LIMIT}
+        )
+        return redirect(f"{request.path.removesuffix('export.xlsx')}?{request.GET.urlencode()}")
+    rows = (
+        [
+            c.name,
+            c.credit_code or "",
+            c.tier,
+            c.rad_type,
+            c.get_status_display(),
+            c.region.name if c.region else "",
+            c.industry,
+            c.owner.username if c.owner else "",
+            c.legal_rep,
+            c.address,
+            c.phone,
+            c.buying_power,
+            c.credit_rating,
+            c.credit_limit,
+            c.payment_terms_days,
+            timezone.localtime(c.last_followup_at).strftime("%Y-%m-%d %H:%M")
+            if c.last_followup_at
+            else "",
+            c.next_followup_due.isoformat() if c.next_followup_due else "",
+        ]
+        for c in customers
+    )
+    content = build_workbook(
+        title="客户", headers=EXPORT_HEADERS, rows=rows, widths=[32, 22, 8, 8, 8, 8, 14, 10]
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.xlsx"'
+    return response
 
 
 @login_required
 def customer_detail(request, pk: int):
     customer = selectors.customer_get(user=request.user, pk=pk)
-    return render(request, "customers/customer_detail.html", {"customer": customer})
+    timeline = Paginator(selectors.customer_timeline(customer=customer), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "customers/customer_detail.html",
+        {
+            "customer": customer,
+            "rule": selectors.tier_rules().get(customer.tier),
+            "contacts": customer.contacts.all(),
+            "timeline": timeline,
+            "events": selectors.customer_ownership_events(customer=customer)[:10],
+            "followup_form": FollowUpForm(customer=customer),
+            "can_edit": can_write(request.user),
+            "can_manage": _can_manage(request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@permission_errors_as_403
+@login_required
+def customer_create(request):
+    if not can_write(request.user):
+        raise PermissionDenied
+    can_manage = _can_manage(request.user)
+    form = CustomerForm(request.POST or None, can_manage=can_manage)
+    owners = customer_services.assignable_owners(request.user)
+    owner_form = (
+        ReassignForm(request.POST or None, owners=owners, prefix="o") if can_manage else None
+    )
+    if request.method == "POST" and form.is_valid():
+        owner = request.user
+        if owner_form is not None:
+            owner_form.fields["reason"].required = False
+            if owner_form.is_valid():
+                owner = owner_form.cleaned_data["owner"]
+        fields = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k in form.changed_data or k in ("name", "tier", "status")
+        }
+        if not can_manage:
+            fields = {k: v for k, v in fields.items() if k not in customer_services.MANAGER_FIELDS}
+        try:
+            customer = customer_services.customer_create(actor=request.user, owner=owner, **fields)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Customer %(name)s created.") % {"name": customer.name})
+            return redirect(customer)
+    if owner_form is not None and not owner_form.is_bound:
+        owner_form.initial = {"owner": request.user.pk}
+    return render(
+        request,
+        "customers/customer_form.html",
+        {"form": form, "owner_form": owner_form, "customer": None},
+    )
+
+
+@permission_errors_as_403
+@login_required
+def customer_edit(request, pk: int):
+    customer = selectors.customer_get(user=request.user, pk=pk)
+    if not can_write(request.user):
+        raise PermissionDenied
+    form = CustomerForm(
+        request.POST or None, instance=customer, can_manage=_can_manage(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer_services.customer_update(
+                actor=request.user, customer=customer, **form.changed_values()
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("customer_detail", pk=pk)
+    return render(request, "customers/customer_form.html", {"form": form, "customer": customer})
+
+
+@login_required
+def customer_history(request, pk: int):
+    customer = selectors.customer_get(user=request.user, pk=pk)
+    records = customer.history.select_related("history_user").order_by("-history_date")
+    page = Paginator(records, 30).get_page(request.GET.get("page"))
+    rows = []
+    for record in page:
+        previous = record.prev_record
+        changes = record.diff_against(previous).changes if previous else []
+        rows.append({"record": record, "changes": changes})
+    return render(
+        request,
+        "customers/customer_history.html",
+        {
+            "customer": customer,
+            "page_obj": page,
+            "rows": rows,
+            "events": selectors.customer_ownership_events(customer=customer),
+        },
+    )
+
+
+@permission_errors_as_403
+@login_required
+def contact_edit(request, pk: int, contact_pk: int | None = None):
+    customer = selectors.customer_get(user=request.user, pk=pk)
+    contact = (
+        selectors.contact_get(user=request.user, customer=customer, pk=contact_pk)
+        if contact_pk
+        else None
+    )
+    if not can_write(request.user):
+        raise PermissionDenied
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer_services.contact_save(
+                actor=request.user, customer=customer, contact=contact, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Contact saved."))
+            return redirect("customer_detail", pk=pk)
+    return render(
+        request,
+        "customers/contact_form.html",
+        {"form": form, "customer": customer, "contact": contact},
+    )
+
+
+@permission_errors_as_403
+@role_required(Role.MANAGER, Role.ADMIN)
+def customer_reassign(request, pk: int):
+    """Reassign an owned customer, or assign a pool customer (of a team the manager leads)."""
+    customer = Customer.objects.filter(pk=pk).first()
+    in_scope = customer is not None and (
+        selectors.customer_list(user=request.user).filter(pk=pk).exists()
+        or pool.pool_visible_to(request.user).filter(pk=pk).exists()
+    )
+    if not in_scope:
+        raise Http404
+    owners = customer_services.assignable_owners(request.user)
+    form = ReassignForm(request.POST or None, owners=owners)
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer_services.customer_reassign(
+                actor=request.user,
+                customer=customer,
+                new_owner=form.cleaned_data["owner"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(customer)s now belongs to %(owner)s.")
+                % {"customer": customer.name, "owner": form.cleaned_data["owner"]},
+            )
+            return redirect("customer_detail", pk=pk)
+    return render(request, "customers/reassign.html", {"form": form, "customer": customer})
+
+
+@login_required
+def customer_pool(request):
+    customers = selectors.pool_list(user=request.user)
+    page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
+    releases = selectors.recent_ownership_events(customer_ids=[c.pk for c in page])
+    for customer in page:
+        customer.release = releases.get(customer.pk)
+    now = timezone.now()
+    return render(
+        request,
+        "customers/pool.html",
+        {
+            "page_obj": page,
+            "is_rep": role_of(request.user) is Role.REP,
+            "can_manage": _can_manage(request.user),
+            "claims_used": pool.claims_in_window(request.user, now=now),
+            "claim_cap": pool.CrmSettings.load().pool_claim_cap,
+        },
+    )
+
+
+@login_required
+@require_POST
+def customer_claim(request, pk: int):
+    customer = pool.pool_visible_to(request.user).filter(pk=pk).first()
+    if customer is None:
+        raise Http404
+    try:
+        pool.pool_claim(
+            actor=request.user, customer=customer, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("customer_pool")
+    except PermissionError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    messages.success(request, _("%(name)s is now yours.") % {"name": customer.name})
+    return redirect("customer_detail", pk=pk)
+
+
+# --- Import -----------------------------------------------------------------------------------
+
+IMPORT_DIR = Path(settings.MEDIA_ROOT) / "imports"
+SESSION_KEY = "customer_import"
+
+
+def _stored_upload(request) -> Path | None:
+    token = request.session.get(SESSION_KEY)
+    if not token:
+        return None
+    path = IMPORT_DIR / f"{uuid.UUID(token)}.xlsx"
+    return path if path.is_file() else None
+
+
+@role_required(Role.MANAGER, Role.ADMIN)
+def customer_import(request):
+    """Upload -> preview (every problem listed, nothing written) -> confirm (all or nothing)."""
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    plan = None
+    if request.method == "POST" and "confirm" in request.POST:
+        path = _stored_upload(request)
+        if path is None:
+            messages.error(request, _("The uploaded file has expired; upload it again."))
+            return redirect("customer_import")
+        with path.open("rb") as upload:
+            plan = imports.customer_import_plan(
+                actor=request.user, worksheet=open_worksheet(upload)
+            )
+            if plan.ok:
+                try:
+                    created, updated = imports.customer_import_apply(actor=request.user, plan=plan)
+                except ValidationError as exc:
+                    messages.error(
+                        request,
+                        _("Nothing was imported: %(error)s") % {"error": " ".join(exc.messages)},
+                    )
+                    return redirect("customer_import")
+        if plan.ok:
+            path.unlink(missing_ok=True)
+            request.session.pop(SESSION_KEY, None)
+            messages.success(
+                request,
+                _("Imported: %(created)s created, %(updated)s updated.")
+                % {"created": created, "updated": updated},
+            )
+            return redirect("customer_list")
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            worksheet = open_worksheet(upload)
+        except ExcelRefusedError as exc:
+            form.add_error("file", str(exc))
+        else:
+            plan = imports.customer_import_plan(actor=request.user, worksheet=worksheet)
+            if plan.ok:
+                IMPORT_DIR.mkdir(parents=True, exist_ok=True)
+                token = str(uuid.uuid4())
+                upload.seek(0)
+                (IMPORT_DIR / f"{token}.xlsx").write_bytes(upload.read())
+                request.session[SESSION_KEY] = token
+    return render(request, "customers/import.html", {"form": form, "plan": plan})

@@ -12,6 +12,16 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "salesops.core.tasks.scheduler_heartbeat",
         "schedule": 60.0,
     },
+    # Daily at 07:30, before the working day: due follow-ups and next steps to each owner.
+    "followup-reminders": {
+        "task": "customers.tasks.followup_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    # Daily at 01:00: warn owners before release, release idle customers to the pool.
+    "customer-pool": {
+        "task": "customers.tasks.customer_pool",
+        "schedule": crontab(hour=1, minute=0),
+    },
     # Daily at 03:30: drop read notifications older than the retention period.
     "notifications-prune": {
         "task": "salesops.core.tasks.notifications_prune",

@@ -15,5 +15,6 @@ urlpatterns = [
     path("notifications/", include("salesops.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("customers/", include("customers.urls")),
+    path("followups/", include("customers.followup_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,4 @@
-"""Demo data for seed_demo: users, teams and a few customers per rep. Later apps extend it."""
+"""Demo users and teams for seed_demo; each app adds its own demo data (customers/demo.py...)."""
 
 from dataclasses import dataclass
 
@@ -37,27 +37,6 @@ DEMO_USERS = [
     DemoUser("rep3", "陈静", Role.REP, "华北销售部"),
 ]
 
-DEMO_CUSTOMERS = {
-    "rep1": [
-        ("上海润华精密机械有限公司", "华东"),
-        ("苏州工业园区恒通电子科技有限公司", "华东"),
-        ("杭州西湖智能装备股份有限公司", "华东"),
-        ("宁波港城物流集团有限公司", "华东"),
-    ],
-    "rep2": [
-        ("南京金陵化工材料有限公司", "华东"),
-        ("无锡新纪元环保设备有限公司", "华东"),
-        ("合肥科大讯联信息技术有限公司", "华东"),
-    ],
-    "manager1": [("上海浦江建设发展集团有限公司", "华东")],
-    "rep3": [
-        ("北京中关村云启科技有限公司", "华北"),
-        ("天津滨海重工机械有限公司", "华北"),
-        ("石家庄冀中医药有限公司", "华北"),
-        ("太原晋能电力设备有限公司", "华北"),
-    ],
-}
-
 
 def _upsert(model, lookup: dict, defaults: dict):
     """get_or_create that saves an existing row only when a value differs, so a rerun writes
@@ -72,7 +51,7 @@ def _upsert(model, lookup: dict, defaults: dict):
 
 
 @transaction.atomic
-def seed_demo() -> dict[str, int]:
+def seed_users() -> dict[str, int]:
     """Create or refresh the demo data; running it twice changes nothing the second time."""
     groups = {role: Group.objects.get(name=role.value) for role in Role}
     users: dict[str, User] = {}
@@ -107,18 +86,6 @@ def seed_demo() -> dict[str, int]:
             users[spec.username].team = wanted
             users[spec.username].save(update_fields=["team"])
 
-    from customers.models import Customer
-
-    customers = 0
-    for owner, rows in DEMO_CUSTOMERS.items():
-        for name, region in rows:
-            _upsert(
-                Customer,
-                {"name": name},
-                {"owner": users[owner], "region": Region.objects.get(name=region)},
-            )
-            customers += 1
-
     for user in users.values():
         notification_send(
             recipient=user,
@@ -127,4 +94,4 @@ def seed_demo() -> dict[str, int]:
             dedupe_key="demo-welcome",
             email=False,
         )
-    return {"users": len(users), "teams": len(teams), "customers": customers}
+    return {"users": len(users), "teams": len(teams)}

@@ -30,10 +30,25 @@ def worker(request):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "salesops.settings.test"}
     with log_path.open("w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "salesops", "worker", "--pool=solo",
-             "--without-mingle", "--without-gossip", "-Q", queue, "--loglevel=INFO"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "salesops",
+                "worker",
+                "--pool=solo",
+                "--without-mingle",
+                "--without-gossip",
+                "-Q",
+                queue,
+                "--loglevel=INFO",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     yield queue
     proc.terminate()
     try:

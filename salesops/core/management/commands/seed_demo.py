@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from salesops.core.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
+from customers.demo import seed_customers
+from salesops.core.demo import DEMO_PASSWORD, DEMO_USERS, seed_users
 
 
 class Command(BaseCommand):
@@ -12,12 +13,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if settings.SALESOPS_ENV == "production":
             raise CommandError("seed_demo refuses to run under production settings.")
-        counts = seed_demo()
+        counts = seed_users()
+        counts["customers"] = seed_customers()
         if options["verbosity"] == 0:
             return
         self.stdout.write(
             self.style.SUCCESS(
-                "Demo data ready: {users} users, {teams} teams, {customers} customers.".format(
+                "Demo data ready: {users} users, {teams} teams, {customers} new customers.".format(
                     **counts
                 )
             )

@@ -1,0 +1,46 @@
+"""Pure rules of follow-up cadence, late logging, the pool clock and RAD typing. No ORM."""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+
+def next_followup_due(*, last_contact: date | None, start: date, interval_days: int) -> date:
+    """Due at last contact + the tier's interval; a customer never contacted counts from `start`
+    (when its current owner got it)."""
+    return (last_contact or start) + timedelta(days=interval_days)
+
+
+def is_logged_late(*, occurred_at: datetime, logged_at: datetime, allowed_hours: int) -> bool:
+    return logged_at - occurred_at > timedelta(hours=allowed_hours)
+
+
+def idle_days(*, last_contact: date | None, owner_since: date, as_of: date) -> int:
+    """Days the current owner has let the customer rest: since the later of the last contact and
+    the day they got the customer."""
+    since = max(last_contact, owner_since) if last_contact else owner_since
+    return (as_of - since).days
+
+
+def rad_type_for(
+    *,
+    buying_power: Decimal | None,
+    trailing_revenue: Decimal,
+    retention_sow: Decimal,
+    acquisition_sow: Decimal,
+    acquisition_bp: Decimal,
+) -> str:
+    """R when our share of the customer's wallet is high; A when it is low on a big wallet;
+    D otherwise (including an unknown buying power)."""
+    if not buying_power:
+        return "D"
+    sow = trailing_revenue / buying_power
+    if sow >= retention_sow:
+        return "R"
+    if sow < acquisition_sow and buying_power >= acquisition_bp:
+        return "A"
+    return "D"
+
+
+def week_end(day: date) -> date:
+    """The Sunday closing `day`'s week (Chinese calendars start weeks on Monday)."""
+    return day + timedelta(days=6 - day.weekday())

@@ -1,0 +1,98 @@
+"""Follow-up pages: the quick log form (htmx), the due list, next steps, manager compliance."""
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from customers import selectors
+from customers.forms import FollowUpForm
+from customers.services.followups import followup_log, followup_next_step_done
+from salesops.accounts.access import can_write
+from salesops.accounts.decorators import role_required
+from salesops.accounts.roles import Role
+
+
+def _as_of(request) -> date:
+    try:
+        return date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+def followup_create(request, pk: int):
+    """GET: the form (a fragment for htmx). POST: log it; htmx gets the new timeline entry."""
+    customer = selectors.customer_get(user=request.user, pk=pk)
+    if not can_write(request.user):
+        raise PermissionDenied
+    form = FollowUpForm(request.POST or None, customer=customer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            followup = followup_log(actor=request.user, customer=customer, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            if request.htmx:
+                customer.refresh_from_db()
+                return render(
+                    request,
+                    "customers/_followup_saved.html",
+                    {"followup": followup, "customer": customer, "source": request.GET.get("from")},
+                )
+            messages.success(request, _("Follow-up logged."))
+            return redirect("customer_detail", pk=pk)
+    template = "customers/_followup_form.html" if request.htmx else "customers/followup_form.html"
+    return render(
+        request,
+        template,
+        {"form": form, "customer": customer, "source": request.GET.get("from")},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def followup_done(request, pk: int):
+    followup = selectors.followup_get(user=request.user, pk=pk)
+    try:
+        followup_next_step_done(actor=request.user, followup=followup)
+    except PermissionError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    if request.htmx:
+        return render(request, "customers/_next_step_done.html", {"followup": followup})
+    return redirect(request.POST.get("next") or "followup_due")
+
+
+@login_required
+def followup_due(request):
+    as_of = _as_of(request)
+    return render(
+        request,
+        "customers/due_list.html",
+        {
+            "due": selectors.due_list(user=request.user, as_of=as_of),
+            "rules": selectors.tier_rules(),
+            "can_log": can_write(request.user),
+        },
+    )
+
+
+@role_required(Role.MANAGER, Role.ADMIN)
+def followup_compliance(request):
+    as_of = _as_of(request)
+    since = as_of - timedelta(days=30)
+    rows = selectors.followup_compliance(user=request.user, as_of=as_of, since=since)
+    return render(
+        request,
+        "customers/compliance.html",
+        {"rows": rows, "as_of": as_of, "since": since},
+    )

@@ -1,0 +1,134 @@
+"""Forms: they parse and render; the services decide."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Contact, Customer, FollowUp
+from customers.services.customers import clean_credit_code
+
+MANAGER_ONLY = [
+    "tier_locked",
+    "tier_lock_reason",
+    "credit_rating",
+    "credit_limit",
+    "payment_terms_days",
+    "is_key_account",
+    "group",
+]
+
+
+class CustomerForm(forms.ModelForm):
+    class Meta:
+        model = Customer
+        fields = [
+            "name",
+            "credit_code",
+            "legal_rep",
+            "address",
+            "phone",
+            "industry",
+            "region",
+            "source",
+            "status",
+            "tier",
+            "initial_need",
+            "deal_potential",
+            "buying_power",
+            "credit_rating",
+            "credit_limit",
+            "payment_terms_days",
+            "group",
+            "is_key_account",
+            "tier_locked",
+            "tier_lock_reason",
+        ]
+        widgets = {"initial_need": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, can_manage: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["credit_code"].widget.attrs.update(
+            {"autocapitalize": "characters", "spellcheck": "false", "maxlength": 24}
+        )
+        if not can_manage:
+            for name in MANAGER_ONLY:
+                self.fields[name].disabled = True
+
+    def clean_credit_code(self):
+        return clean_credit_code(self.cleaned_data.get("credit_code"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("tier_locked") and not (data.get("tier_lock_reason") or "").strip():
+            self.add_error("tier_lock_reason", _("Say why the tier is locked."))
+        return data
+
+    def changed_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.changed_data}
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "title", "decision_role", "mobile", "phone", "email", "wechat", "note"]
+        widgets = {
+            "note": forms.Textarea(attrs={"rows": 2}),
+            "mobile": forms.TextInput(attrs={"inputmode": "tel"}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel"}),
+        }
+
+
+class FollowUpForm(forms.ModelForm):
+    """The quick log form: channel as big buttons, 'now' prefilled, the rest optional."""
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "channel",
+            "occurred_at",
+            "contact",
+            "content",
+            "feedback",
+            "next_step",
+            "next_step_due",
+            "risk_note",
+        ]
+        widgets = {
+            "channel": forms.RadioSelect,
+            "occurred_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "next_step_due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "content": forms.Textarea(attrs={"rows": 3}),
+            "feedback": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, customer: Customer, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault(
+            "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
+        )
+        kwargs["initial"].setdefault("channel", FollowUp.Channel.VISIT)
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = customer.contacts.all()
+        self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+class ReassignForm(forms.Form):
+    owner = forms.ModelChoiceField(queryset=None, label=_("New owner"))
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )

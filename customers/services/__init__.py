@@ -1,0 +1,1 @@
+"""Writes on customers, split by subdomain: customers, followups, pool, reminders, imports."""

@@ -1,0 +1,257 @@
+"""Customer and contact writes: create, update, reassign, tier rules. Every path (views, admin,
+import, jobs) goes through these so the same rules and the same history apply."""
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers import cadence, credit_code
+from customers.models import Contact, CrmSettings, Customer, OwnershipEvent, TierRule
+from salesops.accounts.access import can_write, role_of
+from salesops.accounts.models import User
+from salesops.accounts.roles import Role
+
+CUSTOMER_FIELDS = {
+    "name",
+    "credit_code",
+    "legal_rep",
+    "address",
+    "phone",
+    "industry",
+    "region",
+    "source",
+    "status",
+    "initial_need",
+    "deal_potential",
+    "tier",
+    "buying_power",
+    "credit_rating",
+    "credit_limit",
+    "payment_terms_days",
+    "group",
+    "is_key_account",
+}
+# Only managers and admins change these: they steer resources and credit.
+MANAGER_FIELDS = {
+    "tier_locked",
+    "tier_lock_reason",
+    "credit_rating",
+    "credit_limit",
+    "payment_terms_days",
+    "is_key_account",
+    "group",
+}
+
+
+def credit_code_message(error: credit_code.CreditCodeError) -> str:
+    if error.code == "length":
+        return _("A credit code has 18 characters; this one has %(found)s.") % {
+            "found": error.found
+        }
+    if error.code == "character":
+        return _(
+            "Character %(position)s, '%(found)s', is not allowed in a credit code "
+            "(digits and capital letters except I, O, S, V, Z)."
+        ) % {"position": error.position, "found": error.found}
+    return _(
+        "The check digit (18th character) should be '%(expected)s' but is '%(found)s': "
+        "a character was probably mistyped."
+    ) % {"expected": error.expected, "found": error.found}
+
+
+def clean_credit_code(raw: str | None) -> str | None:
+    """Normalized code, None for blank; ValidationError naming the bad character or check digit."""
+    if raw is None or not raw.strip():
+        return None
+    code = credit_code.normalize(raw)
+    error = credit_code.validate(code)
+    if error:
+        raise ValidationError({"credit_code": credit_code_message(error)})
+    return code
+
+
+def assignable_owners(actor):
+    """Users `actor` may make a customer's owner: themselves (reps), their teams (managers),
+    any active rep or manager (admins)."""
+    users = User.objects.active().filter(groups__name__in=[Role.REP, Role.MANAGER]).distinct()
+    role = role_of(actor)
+    if role is Role.ADMIN:
+        return users
+    if role is Role.MANAGER:
+        return users.visible_to(actor)
+    if role is Role.REP:
+        return users.filter(pk=actor.pk)
+    return users.none()
+
+
+def _require_write(actor) -> None:
+    if not can_write(actor):
+        raise PermissionError(_("Your role may not change customers."))
+
+
+def _check_owner(actor, owner) -> None:
+    if owner is None or not assignable_owners(actor).filter(pk=owner.pk).exists():
+        raise ValidationError({"owner": _("You cannot make this user the owner.")})
+
+
+def refresh_cadence(customer: Customer, *, rule: TierRule | None = None) -> None:
+    """Recompute next_followup_due from the last contact and the tier's interval (no save)."""
+    rule = rule or TierRule.objects.get(tier=customer.tier)
+    start = timezone.localdate(customer.owner_since or timezone.now())
+    last = timezone.localdate(customer.last_followup_at) if customer.last_followup_at else None
+    customer.next_followup_due = cadence.next_followup_due(
+        last_contact=last, start=start, interval_days=rule.followup_interval_days
+    )
+
+
+def refresh_rad_type(customer: Customer, *, crm: CrmSettings | None = None) -> None:
+    crm = crm or CrmSettings.load()
+    customer.rad_type = cadence.rad_type_for(
+        buying_power=customer.buying_power,
+        trailing_revenue=customer.trailing_revenue,
+        retention_sow=crm.rad_retention_sow,
+        acquisition_sow=crm.rad_acquisition_sow,
+        acquisition_bp=crm.rad_acquisition_bp,
+    )
+
+
+def _validate(customer: Customer) -> None:
+    try:
+        customer.full_clean(exclude=["owner", "pool_team"])
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from exc
+
+
+@transaction.atomic
+def customer_create(
+    *, actor, owner: User | None = None, now: datetime | None = None, **fields: Any
+) -> Customer:
+    """Create a customer owned by `owner` (default: the actor) and record who created it."""
+    _require_write(actor)
+    unknown = set(fields) - CUSTOMER_FIELDS - MANAGER_FIELDS
+    if unknown:
+        raise TypeError(f"unknown customer fields: {sorted(unknown)}")
+    now = now or timezone.now()
+    owner = owner or actor
+    _check_owner(actor, owner)
+    fields["credit_code"] = clean_credit_code(fields.get("credit_code"))
+    fields.setdefault("tier", CrmSettings.load().default_tier)
+    customer = Customer(owner=owner, owner_since=now, **fields)
+    refresh_rad_type(customer)
+    refresh_cadence(customer)
+    _validate(customer)
+    customer.save()
+    OwnershipEvent.objects.create(
+        customer=customer,
+        kind=OwnershipEvent.Kind.CREATED,
+        to_owner=owner,
+        actor=actor,
+        reason=_("Created"),
+    )
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, actor, customer: Customer, **fields: Any) -> Customer:
+    """Change master data; tier and buying power changes recompute cadence and RAD type."""
+    _require_write(actor)
+    unknown = set(fields) - CUSTOMER_FIELDS - MANAGER_FIELDS
+    if unknown:
+        raise TypeError(f"unknown customer fields: {sorted(unknown)}")
+    manager_only = {f for f in MANAGER_FIELDS & set(fields) if getattr(customer, f) != fields[f]}
+    if manager_only and role_of(actor) not in (Role.MANAGER, Role.ADMIN):
+        raise PermissionError(
+            _("Only a manager may change: %(fields)s.")
+            % {"fields": ", ".join(sorted(manager_only))}
+        )
+    if "credit_code" in fields:
+        fields["credit_code"] = clean_credit_code(fields["credit_code"])
+    if fields.get("tier_locked") is False:
+        fields["tier_lock_reason"] = ""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if (
+        fields.get("tier", customer.tier) != customer.tier
+        and customer.tier_locked
+        and fields.get("tier_locked") is not False
+    ):
+        raise ValidationError(
+            {"tier": _("The tier is locked: %(reason)s") % {"reason": customer.tier_lock_reason}}
+        )
+    for field, value in fields.items():
+        setattr(customer, field, value)
+    refresh_rad_type(customer)
+    refresh_cadence(customer)
+    _validate(customer)
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def customer_reassign(
+    *, actor, customer: Customer, new_owner: User, reason: str, now: datetime | None = None
+) -> Customer:
+    """A manager hands a customer to another rep; the change is an OwnershipEvent."""
+    if role_of(actor) not in (Role.MANAGER, Role.ADMIN):
+        raise PermissionError(_("Only a manager may reassign customers."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the customer changes hands.")})
+    _check_owner(actor, new_owner)
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.owner_id == new_owner.pk:
+        raise ValidationError(
+            {"owner": _("%(user)s already owns this customer.") % {"user": new_owner}}
+        )
+    previous = customer.owner
+    kind = OwnershipEvent.Kind.REASSIGNED if previous else OwnershipEvent.Kind.ASSIGNED
+    customer.owner, customer.owner_since = new_owner, now or timezone.now()
+    customer.pool_since = customer.pool_team = None
+    refresh_cadence(customer)
+    customer.save()
+    OwnershipEvent.objects.create(
+        customer=customer,
+        kind=kind,
+        from_owner=previous,
+        to_owner=new_owner,
+        actor=actor,
+        reason=reason.strip(),
+    )
+    return customer
+
+
+@transaction.atomic
+def tier_rule_update(*, rule: TierRule) -> int:
+    """Save an edited tier rule and move every customer of that tier onto the new cadence.
+    Returns how many customers were updated."""
+    rule.full_clean()
+    rule.save()
+    customers = list(Customer.objects.filter(tier=rule.tier).select_for_update())
+    for customer in customers:
+        refresh_cadence(customer, rule=rule)
+    Customer.objects.bulk_update(customers, ["next_followup_due"], batch_size=500)
+    return len(customers)
+
+
+CONTACT_FIELDS = {"name", "title", "mobile", "phone", "email", "wechat", "decision_role", "note"}
+
+
+@transaction.atomic
+def contact_save(
+    *, actor, customer: Customer, contact: Contact | None = None, **fields: Any
+) -> Contact:
+    """Create (contact=None) or update a contact of `customer`."""
+    _require_write(actor)
+    unknown = set(fields) - CONTACT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown contact fields: {sorted(unknown)}")
+    contact = contact or Contact(customer=customer)
+    if contact.customer_id != customer.pk:
+        raise ValidationError(_("This contact belongs to another customer."))
+    for field, value in fields.items():
+        setattr(contact, field, value)
+    contact.full_clean()
+    contact.save()
+    return contact

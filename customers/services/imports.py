@@ -1,0 +1,260 @@
+"""Customer import from Excel: plan every row first, write only when no row has a problem."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl.worksheet.worksheet import Worksheet
+
+from customers.models import CrmSettings, Customer, Tier
+from customers.services.customers import (
+    assignable_owners,
+    clean_credit_code,
+    customer_create,
+    customer_reassign,
+    customer_update,
+)
+from salesops.core.excel import is_formula
+from salesops.core.models import Region
+
+# key: accepted header texts (Chinese first). Headers match case-insensitively, spaces ignored.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("企业全称", "name"),
+    "credit_code": ("统一社会信用代码", "credit_code"),
+    "legal_rep": ("法定代表人", "legal_rep"),
+    "address": ("注册地址", "address"),
+    "phone": ("电话", "phone"),
+    "industry": ("所属行业", "industry"),
+    "region": ("区域", "region"),
+    "owner": ("负责人", "owner"),
+    "tier": ("客户等级", "tier"),
+    "buying_power": ("年度采购量", "buying_power"),
+    "credit_limit": ("信用额度", "credit_limit"),
+    "payment_terms_days": ("账期天数", "payment_terms_days"),
+}
+REQUIRED = ("name", "owner")
+TEXT_LIMITS = {"name": 200, "legal_rep": 50, "address": 300, "phone": 30, "industry": 100}
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, {self.column}: {self.message}"
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    values: dict[str, Any]
+    existing: Customer | None = None
+
+    @property
+    def action(self) -> str:
+        return "update" if self.existing else "create"
+
+
+@dataclass
+class ImportPlan:
+    rows: list[PlannedRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def creates(self) -> int:
+        return sum(1 for row in self.rows if row.existing is None)
+
+    @property
+    def updates(self) -> int:
+        return sum(1 for row in self.rows if row.existing is not None)
+
+
+def _normalize_header(text: Any) -> str:
+    return "".join(str(text or "").split()).lower()
+
+
+HEADER_KEYS = {_normalize_header(h): key for key, headers in COLUMNS.items() for h in headers}
+
+
+def _decimal(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise InvalidOperation
+    number = Decimal(str(value).replace(",", "").strip())
+    if not number.is_finite() or number < 0 or number >= Decimal("1e12"):
+        raise InvalidOperation
+    return number.quantize(Decimal("0.01"))
+
+
+def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
+    """Read and check every row; nothing is written. Problems cite the spreadsheet's own row
+    numbers (header = row 1) and the file's own column headers."""
+    plan = ImportPlan()
+    rows = worksheet.iter_rows()
+    header_cells = next(rows, None)
+    if header_cells is None:
+        plan.problems.append(Problem(1, "-", _("the sheet is empty")))
+        return plan
+    columns: dict[int, str] = {}
+    header_text: dict[str, str] = {}
+    for index, cell in enumerate(header_cells):
+        key = HEADER_KEYS.get(_normalize_header(cell.value))
+        if key:
+            if key in header_text:
+                plan.problems.append(Problem(1, str(cell.value), _("column appears twice")))
+            columns[index], header_text[key] = key, str(cell.value).strip()
+    for key in REQUIRED:
+        if key not in header_text:
+            plan.problems.append(
+                Problem(1, "/".join(COLUMNS[key]), _("required column is missing"))
+            )
+    if plan.problems:
+        return plan
+
+    owners = {u.username: u for u in assignable_owners(actor)}
+    regions = {r.name: r for r in Region.objects.all()}
+    default_tier = CrmSettings.load().default_tier
+    visible_ids = set(Customer.objects.visible_to(actor).values_list("pk", flat=True))
+    seen_names: dict[str, int] = {}
+    seen_codes: dict[str, int] = {}
+
+    for row_cells in rows:
+        row_number = row_cells[0].row if row_cells else None
+        raw: dict[str, Any] = {}
+        for index, key in columns.items():
+            if index >= len(row_cells):
+                continue
+            cell = row_cells[index]
+            if is_formula(cell):
+                plan.problems.append(
+                    Problem(
+                        cell.row, header_text[key], _("formulas are not accepted; type the value")
+                    )
+                )
+                raw[key] = None
+                continue
+            value = cell.value
+            raw[key] = value.strip() if isinstance(value, str) else value
+        if all(v in (None, "") for v in raw.values()):
+            continue  # blank lines are not rows
+        row_number = row_number or 0
+        problems_before = len(plan.problems)
+
+        def problem(key: str, message: str, row=row_number) -> None:
+            plan.problems.append(Problem(row, header_text.get(key, key), message))
+
+        values: dict[str, Any] = {}
+        for key in REQUIRED:
+            if raw.get(key) in (None, ""):
+                problem(key, _("required"))
+        for key, limit in TEXT_LIMITS.items():
+            if raw.get(key) not in (None, ""):
+                text = str(raw[key])
+                if len(text) > limit:
+                    problem(key, _("longer than %(limit)s characters") % {"limit": limit})
+                values[key] = text
+        name = values.get("name")
+        if name:
+            if name in seen_names:
+                problem("name", _("same name as row %(row)s") % {"row": seen_names[name]})
+            seen_names.setdefault(name, row_number)
+        if raw.get("credit_code") not in (None, ""):
+            try:
+                code = clean_credit_code(str(raw["credit_code"]))
+            except ValidationError as exc:
+                problem("credit_code", exc.message_dict["credit_code"][0])
+            else:
+                if code in seen_codes:
+                    problem(
+                        "credit_code", _("same code as row %(row)s") % {"row": seen_codes[code]}
+                    )
+                seen_codes.setdefault(code, row_number)
+                values["credit_code"] = code
+        if raw.get("owner") not in (None, ""):
+            username = str(raw["owner"])
+            if username not in owners:
+                problem(
+                    "owner",
+                    _("unknown user %(name)s, or not one you may assign") % {"name": username},
+                )
+            else:
+                values["owner"] = owners[username]
+        if raw.get("region") not in (None, ""):
+            region = regions.get(str(raw["region"]))
+            if region is None:
+                problem(
+                    "region",
+                    _("%(value)s is not a configured region (%(choices)s)")
+                    % {"value": raw["region"], "choices": "、".join(regions)},
+                )
+            values["region"] = region
+        tier = str(raw.get("tier") or "").upper() or default_tier
+        if tier not in Tier.values:
+            problem("tier", _("must be one of A, B, C, D"))
+        values["tier"] = tier
+        for key in ("buying_power", "credit_limit"):
+            if raw.get(key) not in (None, ""):
+                try:
+                    values[key] = _decimal(raw[key])
+                except (InvalidOperation, ValueError):
+                    problem(key, _("must be an amount in yuan, 0 or more"))
+        if raw.get("payment_terms_days") not in (None, ""):
+            try:
+                days = int(Decimal(str(raw["payment_terms_days"])))
+                if not 0 <= days <= 720 or Decimal(str(raw["payment_terms_days"])) != days:
+                    raise ValueError
+                values["payment_terms_days"] = days
+            except (InvalidOperation, ValueError):
+                problem("payment_terms_days", _("must be a whole number of days, 0 to 720"))
+
+        if len(plan.problems) > problems_before:
+            continue
+        existing = None
+        if values.get("credit_code"):
+            existing = Customer.objects.filter(credit_code=values["credit_code"]).first()
+        if existing is None:
+            existing = Customer.objects.filter(name=values["name"]).first()
+        if existing is not None:
+            if existing.pk not in visible_ids:
+                problem("name", _("this customer exists and belongs to another team"))
+                continue
+            clash = Customer.objects.filter(name=values["name"]).exclude(pk=existing.pk).first()
+            if clash:
+                problem("name", _("another customer already has this name"))
+                continue
+        plan.rows.append(PlannedRow(row=row_number, values=values, existing=existing))
+
+    if not plan.rows and not plan.problems:
+        plan.problems.append(Problem(2, "-", _("the file has no customer rows")))
+    return plan
+
+
+@transaction.atomic
+def customer_import_apply(*, actor, plan: ImportPlan) -> tuple[int, int]:
+    """Write a clean plan in one transaction: all rows or none. Returns (created, updated)."""
+    if not plan.ok:
+        raise ValueError("a plan with problems cannot be applied")
+    created = updated = 0
+    for planned in plan.rows:
+        values = dict(planned.values)
+        owner = values.pop("owner")
+        if planned.existing is None:
+            customer_create(actor=actor, owner=owner, **values)
+            created += 1
+            continue
+        customer = planned.existing
+        if customer.owner_id != owner.pk:
+            customer = customer_reassign(
+                actor=actor, customer=customer, new_owner=owner, reason=_("Excel import")
+            )
+        customer_update(actor=actor, customer=customer, **values)
+        updated += 1
+    return created, updated

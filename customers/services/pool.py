@@ -1,0 +1,166 @@
+"""The customer pool (公海): warnings, release of idle customers, claims and assignment."""
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers import cadence
+from customers.models import CrmSettings, Customer, OwnershipEvent, TierRule
+from customers.services.customers import refresh_cadence
+from salesops.accounts.access import role_of
+from salesops.accounts.roles import Role
+from salesops.core.services import notification_send
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PoolRunResult:
+    warned: int = 0
+    released: int = 0
+
+
+def _idle_days(customer: Customer, as_of: date) -> int:
+    last = timezone.localdate(customer.last_followup_at) if customer.last_followup_at else None
+    return cadence.idle_days(
+        last_contact=last, owner_since=timezone.localdate(customer.owner_since), as_of=as_of
+    )
+
+
+def pool_run(*, as_of: date, now: datetime | None = None) -> PoolRunResult:
+    """Daily: warn owners a few days before release, release customers idle past their tier's
+    limit. Running it again for the same day changes nothing."""
+    now = now or timezone.now()
+    rules = {rule.tier: rule for rule in TierRule.objects.all()}
+    crm = CrmSettings.load()
+    warned = released = 0
+    candidates = Customer.objects.owned().select_related("owner", "owner__team")
+    for customer in candidates.iterator(chunk_size=500):
+        limit = rules[customer.tier].effective_pool_idle_days
+        idle = _idle_days(customer, as_of)
+        if idle >= limit:
+            released += _release(customer.pk, as_of=as_of, now=now, idle=idle)
+        elif idle >= limit - crm.pool_warning_days:
+            warned += _warn(customer, as_of=as_of, release_on=as_of + timedelta(days=limit - idle))
+    logger.info("pool run for %s: %s warned, %s released", as_of, warned, released)
+    return PoolRunResult(warned=warned, released=released)
+
+
+@transaction.atomic
+def _warn(customer: Customer, *, as_of: date, release_on: date) -> int:
+    # One warning per customer per release date: a contact moves the date and re-arms it.
+    key = f"pool-warning:{release_on.isoformat()}"
+    _event, created = OwnershipEvent.objects.get_or_create(
+        customer=customer,
+        kind=OwnershipEvent.Kind.POOL_WARNING,
+        job_key=key,
+        defaults={
+            "from_owner": customer.owner,
+            "reason": _("Will be released on %(date)s unless followed up") % {"date": release_on},
+        },
+    )
+    if not created:
+        return 0
+    notification_send(
+        recipient=customer.owner,
+        title=_("%(customer)s goes to the pool on %(date)s")
+        % {"customer": customer.name, "date": release_on},
+        body=_("Log a follow-up before then to keep the customer."),
+        url=customer.get_absolute_url(),
+        level="warning",
+        dedupe_key=f"{key}:customer:{customer.pk}",
+    )
+    return 1
+
+
+@transaction.atomic
+def _release(customer_pk: int, *, as_of: date, now: datetime, idle: int) -> int:
+    customer = (
+        Customer.objects.select_for_update().select_related("owner__team").get(pk=customer_pk)
+    )
+    if customer.owner is None:  # released meanwhile
+        return 0
+    previous = customer.owner
+    _event, created = OwnershipEvent.objects.get_or_create(
+        customer=customer,
+        kind=OwnershipEvent.Kind.RELEASED,
+        job_key=f"release:{as_of.isoformat()}",
+        defaults={
+            "from_owner": previous,
+            "reason": _("Not followed up for %(days)s days") % {"days": idle},
+        },
+    )
+    if not created:
+        return 0
+    customer.owner = None
+    customer.owner_since = None
+    customer.pool_since = now
+    customer.pool_team = previous.team
+    customer.save(update_fields=["owner", "owner_since", "pool_since", "pool_team", "updated_at"])
+    notification_send(
+        recipient=previous,
+        title=_("%(customer)s was released to the pool") % {"customer": customer.name},
+        body=_("Not followed up for %(days)s days.") % {"days": idle},
+        url=reverse("customer_pool"),
+        level="warning",
+        dedupe_key=f"pool-release:{as_of.isoformat()}:customer:{customer.pk}",
+    )
+    return 1
+
+
+def claims_in_window(user, *, now: datetime) -> int:
+    return OwnershipEvent.objects.filter(
+        kind=OwnershipEvent.Kind.CLAIMED,
+        to_owner=user,
+        created_at__gte=now - timedelta(days=30),
+    ).count()
+
+
+def pool_visible_to(user):
+    """Pool customers a user may see: their team's pool (reps), their teams' (managers), all."""
+    role = role_of(user)
+    pool = Customer.objects.in_pool()
+    if role in (Role.ADMIN, Role.FINANCE):
+        return pool
+    if role is Role.MANAGER:
+        return pool.filter(pool_team__manager=user)
+    if role is Role.REP and user.team_id:
+        return pool.filter(pool_team_id=user.team_id)
+    return pool.none()
+
+
+@transaction.atomic
+def pool_claim(*, actor, customer: Customer, reason: str = "", now: datetime | None = None):
+    """A rep takes a pool customer of their team, within their claim cap."""
+    now = now or timezone.now()
+    if role_of(actor) is not Role.REP:
+        raise PermissionError(_("Only sales reps claim customers; managers assign them."))
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.owner_id is not None:
+        raise ValidationError(_("Someone else has just claimed this customer."))
+    if not pool_visible_to(actor).filter(pk=customer.pk).exists():
+        raise PermissionError(_("This customer is in another team's pool."))
+    cap = CrmSettings.load().pool_claim_cap
+    if claims_in_window(actor, now=now) >= cap:
+        raise ValidationError(
+            _("You have claimed %(cap)s customers in the last 30 days, the most allowed.")
+            % {"cap": cap}
+        )
+    customer.owner, customer.owner_since = actor, now
+    customer.pool_since = customer.pool_team = None
+    refresh_cadence(customer)
+    customer.save()
+    OwnershipEvent.objects.create(
+        customer=customer,
+        kind=OwnershipEvent.Kind.CLAIMED,
+        to_owner=actor,
+        actor=actor,
+        reason=reason.strip() or _("Claimed from the pool"),
+    )
+    return customer
