@@ -5,9 +5,11 @@ from decimal import Decimal
 
 
 def next_followup_due(*, last_contact: date | None, start: date, interval_days: int) -> date:
-    """Due at last contact + the tier's interval; a customer never contacted counts from `start`
-    (when its current owner got it)."""
-    return (last_contact or start) + timedelta(days=interval_days)
+    """Due one tier interval after the later of the last contact and `start` (when the current
+    owner got the customer): a customer just claimed or reassigned is not overdue on day one
+    because of a contact that lapsed under its previous owner."""
+    base = max(last_contact, start) if last_contact else start
+    return base + timedelta(days=interval_days)
 
 
 def is_logged_late(*, occurred_at: datetime, logged_at: datetime, allowed_hours: int) -> bool:

@@ -31,7 +31,7 @@ def followup_create(request, pk: int):
     customer = selectors.customer_get(user=request.user, pk=pk)
     if not can_write(request.user):
         raise PermissionDenied
-    form = FollowUpForm(request.POST or None, customer=customer)
+    form = FollowUpForm(request.POST if request.method == "POST" else None, customer=customer)
     if request.method == "POST" and form.is_valid():
         try:
             followup = followup_log(actor=request.user, customer=customer, **form.cleaned_data)
@@ -52,8 +52,8 @@ def followup_create(request, pk: int):
     return render(
         request,
         template,
+        # 200 also with errors: htmx swaps only successful responses into the page.
         {"form": form, "customer": customer, "source": request.GET.get("from")},
-        status=422 if form.errors else 200,
     )
 
 

@@ -1,6 +1,7 @@
 """Forms: they parse and render; the services decide."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,7 +56,10 @@ class CustomerForm(forms.ModelForm):
                 self.fields[name].disabled = True
 
     def clean_credit_code(self):
-        return clean_credit_code(self.cleaned_data.get("credit_code"))
+        try:
+            return clean_credit_code(self.cleaned_data.get("credit_code"))
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["credit_code"]) from exc
 
     def clean(self):
         data = super().clean()

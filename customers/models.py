@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -413,7 +414,8 @@ class OwnershipEvent(models.Model):
     )
     # Jobs set a key such as "release:2026-11-23" so a rerun of the same day writes nothing.
     job_key = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    # Set by the services from their `now`, so windows such as the claim cap use one clock.
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("ownership event")

@@ -5,11 +5,11 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
-from salesops.jobs import run_job
+from salesops.jobs import parse_day, run_job
 
 
 def _day(as_of: str | None) -> date:
-    return date.fromisoformat(as_of) if as_of else timezone.localdate()
+    return parse_day(as_of) if as_of is not None else timezone.localdate()
 
 
 @shared_task(acks_late=True)

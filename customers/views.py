@@ -33,6 +33,11 @@ def _can_manage(user) -> bool:
     return role_of(user) in (Role.MANAGER, Role.ADMIN)
 
 
+def _posted(request):
+    """POST data to bind a form to, also when empty (an empty POST must show "required")."""
+    return request.POST if request.method == "POST" else None
+
+
 def _form_errors(form, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form, by field where the form has that field."""
     if hasattr(exc, "error_dict"):
@@ -163,11 +168,9 @@ def customer_create(request):
     if not can_write(request.user):
         raise PermissionDenied
     can_manage = _can_manage(request.user)
-    form = CustomerForm(request.POST or None, can_manage=can_manage)
+    form = CustomerForm(_posted(request), can_manage=can_manage)
     owners = customer_services.assignable_owners(request.user)
-    owner_form = (
-        ReassignForm(request.POST or None, owners=owners, prefix="o") if can_manage else None
-    )
+    owner_form = ReassignForm(_posted(request), owners=owners, prefix="o") if can_manage else None
     if request.method == "POST" and form.is_valid():
         owner = request.user
         if owner_form is not None:
@@ -203,9 +206,7 @@ def customer_edit(request, pk: int):
     customer = selectors.customer_get(user=request.user, pk=pk)
     if not can_write(request.user):
         raise PermissionDenied
-    form = CustomerForm(
-        request.POST or None, instance=customer, can_manage=_can_manage(request.user)
-    )
+    form = CustomerForm(_posted(request), instance=customer, can_manage=_can_manage(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             customer_services.customer_update(
@@ -252,7 +253,7 @@ def contact_edit(request, pk: int, contact_pk: int | None = None):
     )
     if not can_write(request.user):
         raise PermissionDenied
-    form = ContactForm(request.POST or None, instance=contact)
+    form = ContactForm(_posted(request), instance=contact)
     if request.method == "POST" and form.is_valid():
         try:
             customer_services.contact_save(
@@ -329,7 +330,14 @@ def customer_pool(request):
 def customer_claim(request, pk: int):
     customer = pool.pool_visible_to(request.user).filter(pk=pk).first()
     if customer is None:
-        raise Http404
+        taken = pool.recently_taken_from_pool(request.user, pk)
+        if taken is None:
+            raise Http404
+        # The rep saw it in the pool a moment ago: say why it is gone rather than 404.
+        if taken.owner_id == request.user.pk:
+            return redirect("customer_detail", pk=pk)
+        messages.error(request, _("Someone else has just claimed this customer."))
+        return redirect("customer_pool")
     try:
         pool.pool_claim(
             actor=request.user, customer=customer, reason=request.POST.get("reason", "")
@@ -357,10 +365,18 @@ def _stored_upload(request) -> Path | None:
     return path if path.is_file() else None
 
 
+def _drop_stored_upload(request) -> None:
+    path = _stored_upload(request)
+    if path is not None:
+        path.unlink(missing_ok=True)
+    request.session.pop(SESSION_KEY, None)
+
+
 @role_required(Role.MANAGER, Role.ADMIN)
 def customer_import(request):
     """Upload -> preview (every problem listed, nothing written) -> confirm (all or nothing)."""
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    # Bound on every POST, so a POST without a file says "required" instead of showing nothing.
+    form = ImportUploadForm(_posted(request), request.FILES if request.method == "POST" else None)
     plan = None
     if request.method == "POST" and "confirm" in request.POST:
         path = _stored_upload(request)
@@ -368,9 +384,13 @@ def customer_import(request):
             messages.error(request, _("The uploaded file has expired; upload it again."))
             return redirect("customer_import")
         with path.open("rb") as upload:
-            plan = imports.customer_import_plan(
-                actor=request.user, worksheet=open_worksheet(upload)
-            )
+            try:
+                worksheet = open_worksheet(upload)
+            except ExcelRefusedError as exc:
+                _drop_stored_upload(request)
+                messages.error(request, str(exc))
+                return redirect("customer_import")
+            plan = imports.customer_import_plan(actor=request.user, worksheet=worksheet)
             if plan.ok:
                 try:
                     created, updated = imports.customer_import_apply(actor=request.user, plan=plan)
@@ -381,8 +401,7 @@ def customer_import(request):
                     )
                     return redirect("customer_import")
         if plan.ok:
-            path.unlink(missing_ok=True)
-            request.session.pop(SESSION_KEY, None)
+            _drop_stored_upload(request)
             messages.success(
                 request,
                 _("Imported: %(created)s created, %(updated)s updated.")
@@ -390,6 +409,9 @@ def customer_import(request):
             )
             return redirect("customer_list")
     elif request.method == "POST" and form.is_valid():
+        # A new upload replaces any file waiting for confirmation, whatever its outcome: a
+        # confirm must never import an older file than the one last checked.
+        _drop_stored_upload(request)
         upload = form.cleaned_data["file"]
         try:
             worksheet = open_worksheet(upload)

@@ -6,8 +6,10 @@ and demands PostgreSQL, so CI can never pass by skipping what it asked for.
 
 import os
 import shutil
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.db import connection
 
 from tests.factories import CustomerFactory, TeamFactory, UserFactory
@@ -34,6 +36,31 @@ def _require_postgres_in_ci(django_db_setup, django_db_blocker):
                 f"SALESOPS_REQUIRE_SERVICES=1 but the test database is {vendor}; set DATABASE_URL",
                 returncode=3,
             )
+
+
+# Data migrations seed reference rows (role groups, regions, tier rules, customer settings).
+# Transactional tests end with a flush that deletes them; put them back before each such test
+# by running the same migration functions against the live app registry.
+REFERENCE_DATA = [
+    ("salesops.accounts.migrations.0003_roles", "create_roles"),
+    ("salesops.core.migrations.0002_regions", "create_regions"),
+    ("customers.migrations.0002_tier_rules", "create_defaults"),
+]
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_for_transactional_tests(request):
+    if _is_transactional(request):
+        request.getfixturevalue("transactional_db")
+        for module, function in REFERENCE_DATA:
+            getattr(import_module(module), function)(apps, None)
 
 
 @pytest.fixture

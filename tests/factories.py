@@ -2,8 +2,9 @@
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from customers.models import Customer
+from customers.models import Contact, Customer, FollowUp
 from salesops.accounts.models import Team, User
 from salesops.core.models import Notification, Region
 
@@ -52,7 +53,31 @@ class CustomerFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"测试客户{n}有限公司")
     owner = factory.SubFactory(UserFactory)
+    owner_since = factory.LazyAttribute(lambda c: timezone.now() if c.owner else None)
     region = factory.SubFactory(RegionFactory)
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"联系人{n}")
+    title = "采购经理"
+    decision_role = "purchaser"
+    mobile = factory.Sequence(lambda n: f"139{n:08d}")
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUp
+
+    customer = factory.SubFactory(CustomerFactory)
+    author = factory.LazyAttribute(lambda f: f.customer.owner)
+    occurred_at = factory.LazyFunction(timezone.now)
+    logged_at = factory.LazyAttribute(lambda f: f.occurred_at)
+    channel = "phone"
+    content = "电话沟通需求"
 
 
 class NotificationFactory(factory.django.DjangoModelFactory):

@@ -135,6 +135,12 @@ def customer_create(
     unknown = set(fields) - CUSTOMER_FIELDS - MANAGER_FIELDS
     if unknown:
         raise TypeError(f"unknown customer fields: {sorted(unknown)}")
+    manager_only = MANAGER_FIELDS & set(fields)
+    if manager_only and role_of(actor) not in (Role.MANAGER, Role.ADMIN):
+        raise PermissionError(
+            _("Only a manager may change: %(fields)s.")
+            % {"fields": ", ".join(sorted(manager_only))}
+        )
     now = now or timezone.now()
     owner = owner or actor
     _check_owner(actor, owner)
@@ -151,6 +157,7 @@ def customer_create(
         to_owner=owner,
         actor=actor,
         reason=_("Created"),
+        created_at=now,
     )
     return customer
 
@@ -207,7 +214,8 @@ def customer_reassign(
         )
     previous = customer.owner
     kind = OwnershipEvent.Kind.REASSIGNED if previous else OwnershipEvent.Kind.ASSIGNED
-    customer.owner, customer.owner_since = new_owner, now or timezone.now()
+    now = now or timezone.now()
+    customer.owner, customer.owner_since = new_owner, now
     customer.pool_since = customer.pool_team = None
     refresh_cadence(customer)
     customer.save()
@@ -218,6 +226,7 @@ def customer_reassign(
         to_owner=new_owner,
         actor=actor,
         reason=reason.strip(),
+        created_at=now,
     )
     return customer
 

@@ -17,7 +17,9 @@ from customers.services.customers import (
     customer_reassign,
     customer_update,
 )
-from salesops.core.excel import is_formula
+from salesops.accounts.access import role_of
+from salesops.accounts.roles import Role
+from salesops.core.excel import MAX_COLUMNS, MAX_ROWS, is_formula
 from salesops.core.models import Region
 
 # key: accepted header texts (Chinese first). Headers match case-insensitively, spaces ignored.
@@ -94,12 +96,27 @@ def _decimal(value: Any) -> Decimal:
     return number.quantize(Decimal("0.01"))
 
 
+def _days(value: Any) -> int:
+    """Whole days 0..720; 30 and "30" and 30.0 are fine, 30.5, "inf" and True are not."""
+    if isinstance(value, bool):
+        raise ValueError
+    number = Decimal(str(value).strip())
+    if not number.is_finite() or number != number.to_integral_value() or not 0 <= number <= 720:
+        raise ValueError
+    return int(number)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == ""
+
+
 def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
     """Read and check every row; nothing is written. Problems cite the spreadsheet's own row
     numbers (header = row 1) and the file's own column headers."""
     plan = ImportPlan()
-    rows = worksheet.iter_rows()
-    header_cells = next(rows, None)
+    # Row numbers come from the position: cells Excel left out (EmptyCell) carry no row number.
+    rows = enumerate(worksheet.iter_rows(max_col=MAX_COLUMNS), start=1)
+    _header_number, header_cells = next(rows, (1, None))
     if header_cells is None:
         plan.problems.append(Problem(1, "-", _("the sheet is empty")))
         return plan
@@ -109,7 +126,7 @@ def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
         key = HEADER_KEYS.get(_normalize_header(cell.value))
         if key:
             if key in header_text:
-                plan.problems.append(Problem(1, str(cell.value), _("column appears twice")))
+                plan.problems.append(Problem(1, str(cell.value).strip(), _("column appears twice")))
             columns[index], header_text[key] = key, str(cell.value).strip()
     for key in REQUIRED:
         if key not in header_text:
@@ -122,41 +139,50 @@ def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
     owners = {u.username: u for u in assignable_owners(actor)}
     regions = {r.name: r for r in Region.objects.all()}
     default_tier = CrmSettings.load().default_tier
+    may_manage = role_of(actor) in (Role.MANAGER, Role.ADMIN)
     visible_ids = set(Customer.objects.visible_to(actor).values_list("pk", flat=True))
     seen_names: dict[str, int] = {}
     seen_codes: dict[str, int] = {}
+    seen_customers: dict[int, int] = {}
 
-    for row_cells in rows:
-        row_number = row_cells[0].row if row_cells else None
-        raw: dict[str, Any] = {}
-        for index, key in columns.items():
-            if index >= len(row_cells):
-                continue
-            cell = row_cells[index]
-            if is_formula(cell):
+    for row_number, row_cells in rows:
+        if row_number > MAX_ROWS + 1:
+            if any(not _blank(getattr(cell, "value", None)) for cell in row_cells):
                 plan.problems.append(
                     Problem(
-                        cell.row, header_text[key], _("formulas are not accepted; type the value")
+                        row_number,
+                        "-",
+                        _("more than %(max)s rows; split the file") % {"max": MAX_ROWS},
                     )
                 )
-                raw[key] = None
-                continue
-            value = cell.value
-            raw[key] = value.strip() if isinstance(value, str) else value
-        if all(v in (None, "") for v in raw.values()):
-            continue  # blank lines are not rows
-        row_number = row_number or 0
+                break
+            continue
         problems_before = len(plan.problems)
 
         def problem(key: str, message: str, row=row_number) -> None:
             plan.problems.append(Problem(row, header_text.get(key, key), message))
 
+        raw: dict[str, Any] = {}
+        formulas: set[str] = set()
+        for index, key in columns.items():
+            if index >= len(row_cells):
+                continue
+            cell = row_cells[index]
+            if is_formula(cell):
+                problem(key, _("formulas are not accepted; type the value"))
+                formulas.add(key)
+                continue
+            value = cell.value
+            raw[key] = value.strip() if isinstance(value, str) else value
+        if not formulas and all(_blank(v) for v in raw.values()):
+            continue  # blank lines are not rows
+
         values: dict[str, Any] = {}
         for key in REQUIRED:
-            if raw.get(key) in (None, ""):
+            if _blank(raw.get(key)) and key not in formulas:  # a formula is already reported
                 problem(key, _("required"))
         for key, limit in TEXT_LIMITS.items():
-            if raw.get(key) not in (None, ""):
+            if not _blank(raw.get(key)):
                 text = str(raw[key])
                 if len(text) > limit:
                     problem(key, _("longer than %(limit)s characters") % {"limit": limit})
@@ -166,7 +192,7 @@ def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
             if name in seen_names:
                 problem("name", _("same name as row %(row)s") % {"row": seen_names[name]})
             seen_names.setdefault(name, row_number)
-        if raw.get("credit_code") not in (None, ""):
+        if not _blank(raw.get("credit_code")):
             try:
                 code = clean_credit_code(str(raw["credit_code"]))
             except ValidationError as exc:
@@ -178,7 +204,7 @@ def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
                     )
                 seen_codes.setdefault(code, row_number)
                 values["credit_code"] = code
-        if raw.get("owner") not in (None, ""):
+        if not _blank(raw.get("owner")):
             username = str(raw["owner"])
             if username not in owners:
                 problem(
@@ -187,7 +213,7 @@ def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
                 )
             else:
                 values["owner"] = owners[username]
-        if raw.get("region") not in (None, ""):
+        if not _blank(raw.get("region")):
             region = regions.get(str(raw["region"]))
             if region is None:
                 problem(
@@ -196,24 +222,25 @@ def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
                     % {"value": raw["region"], "choices": "、".join(regions)},
                 )
             values["region"] = region
-        tier = str(raw.get("tier") or "").upper() or default_tier
-        if tier not in Tier.values:
+        # A blank tier means "the default" for a new customer and "unchanged" for an existing one.
+        tier = str(raw.get("tier") or "").upper()
+        if tier and tier not in Tier.values:
             problem("tier", _("must be one of A, B, C, D"))
-        values["tier"] = tier
+        if tier:
+            values["tier"] = tier
         for key in ("buying_power", "credit_limit"):
-            if raw.get(key) not in (None, ""):
+            if not _blank(raw.get(key)):
                 try:
                     values[key] = _decimal(raw[key])
                 except (InvalidOperation, ValueError):
                     problem(key, _("must be an amount in yuan, 0 or more"))
-        if raw.get("payment_terms_days") not in (None, ""):
+        if not _blank(raw.get("payment_terms_days")):
             try:
-                days = int(Decimal(str(raw["payment_terms_days"])))
-                if not 0 <= days <= 720 or Decimal(str(raw["payment_terms_days"])) != days:
-                    raise ValueError
-                values["payment_terms_days"] = days
+                days = _days(raw["payment_terms_days"])
             except (InvalidOperation, ValueError):
                 problem("payment_terms_days", _("must be a whole number of days, 0 to 720"))
+            else:
+                values["payment_terms_days"] = days
 
         if len(plan.problems) > problems_before:
             continue
@@ -229,6 +256,32 @@ def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
             clash = Customer.objects.filter(name=values["name"]).exclude(pk=existing.pk).first()
             if clash:
                 problem("name", _("another customer already has this name"))
+                continue
+            if existing.pk in seen_customers:
+                problem(
+                    "name", _("same customer as row %(row)s") % {"row": seen_customers[existing.pk]}
+                )
+                continue
+            seen_customers[existing.pk] = row_number
+            if existing.tier_locked and values.get("tier", existing.tier) != existing.tier:
+                problem(
+                    "tier",
+                    _("The tier is locked: %(reason)s") % {"reason": existing.tier_lock_reason},
+                )
+                continue
+        else:
+            values.setdefault("tier", default_tier)
+        if not may_manage:
+            changed = [
+                key
+                for key in ("credit_limit", "payment_terms_days")
+                if key in values and (existing is None or getattr(existing, key) != values[key])
+            ]
+            for key in changed:
+                problem(
+                    key, _("Only a manager may change: %(fields)s.") % {"fields": header_text[key]}
+                )
+            if changed:
                 continue
         plan.rows.append(PlannedRow(row=row_number, values=values, existing=existing))
 

@@ -4,16 +4,19 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from customers import cadence
 from customers.models import CrmSettings, Customer, OwnershipEvent, TierRule
 from customers.services.customers import refresh_cadence
 from salesops.accounts.access import role_of
+from salesops.accounts.models import Team, User
 from salesops.accounts.roles import Role
 from salesops.core.services import notification_send
 
@@ -28,9 +31,14 @@ class PoolRunResult:
 
 def _idle_days(customer: Customer, as_of: date) -> int:
     last = timezone.localdate(customer.last_followup_at) if customer.last_followup_at else None
-    return cadence.idle_days(
-        last_contact=last, owner_since=timezone.localdate(customer.owner_since), as_of=as_of
-    )
+    # owner_since is set by every service; fall back to creation rather than to "today".
+    since = customer.owner_since or customer.created_at
+    return cadence.idle_days(last_contact=last, owner_since=timezone.localdate(since), as_of=as_of)
+
+
+def _pool_team(owner: User) -> Team | None:
+    """The pool a former owner's customer goes to: their team, or the team they lead."""
+    return owner.team or Team.objects.filter(manager=owner).order_by("pk").first()
 
 
 def pool_run(*, as_of: date, now: datetime | None = None) -> PoolRunResult:
@@ -41,13 +49,16 @@ def pool_run(*, as_of: date, now: datetime | None = None) -> PoolRunResult:
     crm = CrmSettings.load()
     warned = released = 0
     candidates = Customer.objects.owned().select_related("owner", "owner__team")
-    for customer in candidates.iterator(chunk_size=500):
-        limit = rules[customer.tier].effective_pool_idle_days
-        idle = _idle_days(customer, as_of)
-        if idle >= limit:
-            released += _release(customer.pk, as_of=as_of, now=now, idle=idle)
-        elif idle >= limit - crm.pool_warning_days:
-            warned += _warn(customer, as_of=as_of, release_on=as_of + timedelta(days=limit - idle))
+    # Jobs run outside a request: write in the product's default language.
+    with override(settings.LANGUAGE_CODE):
+        for customer in candidates.iterator(chunk_size=500):
+            limit = rules[customer.tier].effective_pool_idle_days
+            idle = _idle_days(customer, as_of)
+            if idle >= limit:
+                released += _release(customer.pk, as_of=as_of, now=now, limit=limit)
+            elif idle >= limit - crm.pool_warning_days:
+                release_on = as_of + timedelta(days=limit - idle)
+                warned += _warn(customer, as_of=as_of, release_on=release_on)
     logger.info("pool run for %s: %s warned, %s released", as_of, warned, released)
     return PoolRunResult(warned=warned, released=released)
 
@@ -80,11 +91,15 @@ def _warn(customer: Customer, *, as_of: date, release_on: date) -> int:
 
 
 @transaction.atomic
-def _release(customer_pk: int, *, as_of: date, now: datetime, idle: int) -> int:
-    customer = (
-        Customer.objects.select_for_update().select_related("owner__team").get(pk=customer_pk)
-    )
+def _release(customer_pk: int, *, as_of: date, now: datetime, limit: int) -> int:
+    # No select_related here: PostgreSQL refuses FOR UPDATE on the nullable side of the outer
+    # join it would add (owner and team are nullable), so the owner is loaded after the lock.
+    customer = Customer.objects.select_for_update().get(pk=customer_pk)
     if customer.owner is None:  # released meanwhile
+        return 0
+    # Decide again on the locked row: a follow-up or a reassignment since the scan keeps it.
+    idle = _idle_days(customer, as_of)
+    if idle < limit:
         return 0
     previous = customer.owner
     _event, created = OwnershipEvent.objects.get_or_create(
@@ -94,6 +109,7 @@ def _release(customer_pk: int, *, as_of: date, now: datetime, idle: int) -> int:
         defaults={
             "from_owner": previous,
             "reason": _("Not followed up for %(days)s days") % {"days": idle},
+            "created_at": now,
         },
     )
     if not created:
@@ -101,7 +117,7 @@ def _release(customer_pk: int, *, as_of: date, now: datetime, idle: int) -> int:
     customer.owner = None
     customer.owner_since = None
     customer.pool_since = now
-    customer.pool_team = previous.team
+    customer.pool_team = _pool_team(previous)
     customer.save(update_fields=["owner", "owner_since", "pool_since", "pool_team", "updated_at"])
     notification_send(
         recipient=previous,
@@ -118,7 +134,8 @@ def claims_in_window(user, *, now: datetime) -> int:
     return OwnershipEvent.objects.filter(
         kind=OwnershipEvent.Kind.CLAIMED,
         to_owner=user,
-        created_at__gte=now - timedelta(days=30),
+        created_at__gt=now - timedelta(days=30),
+        created_at__lte=now,
     ).count()
 
 
@@ -135,12 +152,32 @@ def pool_visible_to(user):
     return pool.none()
 
 
+def recently_taken_from_pool(user, pk: int) -> Customer | None:
+    """The customer `pk` if it sat in the pool of `user`'s team and was claimed or assigned to
+    someone of that team in the last day: a rep clicking "Claim" on a stale page gets told why
+    it is gone instead of a 404. None otherwise (nothing is revealed to other teams)."""
+    if role_of(user) is not Role.REP or not user.team_id:
+        return None
+    return (
+        Customer.objects.filter(
+            pk=pk,
+            owner__team_id=user.team_id,
+            ownership_events__kind__in=[OwnershipEvent.Kind.CLAIMED, OwnershipEvent.Kind.ASSIGNED],
+            ownership_events__created_at__gte=timezone.now() - timedelta(days=1),
+        )
+        .distinct()
+        .first()
+    )
+
+
 @transaction.atomic
 def pool_claim(*, actor, customer: Customer, reason: str = "", now: datetime | None = None):
     """A rep takes a pool customer of their team, within their claim cap."""
     now = now or timezone.now()
     if role_of(actor) is not Role.REP:
         raise PermissionError(_("Only sales reps claim customers; managers assign them."))
+    # Lock the rep first: two claims of theirs at once must not both pass the cap check.
+    User.objects.select_for_update().get(pk=actor.pk)
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if customer.owner_id is not None:
         raise ValidationError(_("Someone else has just claimed this customer."))
@@ -154,7 +191,7 @@ def pool_claim(*, actor, customer: Customer, reason: str = "", now: datetime | N
         )
     customer.owner, customer.owner_since = actor, now
     customer.pool_since = customer.pool_team = None
-    refresh_cadence(customer)
+    refresh_cadence(customer)  # due one interval after the claim
     customer.save()
     OwnershipEvent.objects.create(
         customer=customer,
@@ -162,5 +199,6 @@ def pool_claim(*, actor, customer: Customer, reason: str = "", now: datetime | N
         to_owner=actor,
         actor=actor,
         reason=reason.strip() or _("Claimed from the pool"),
+        created_at=now,
     )
     return customer

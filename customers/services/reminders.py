@@ -28,13 +28,14 @@ def followup_reminders_send(*, as_of: date) -> ReminderResult:
     A rerun for the same day sends nothing new (dedupe keys carry the date)."""
     due = (
         Customer.objects.owned()
+        .filter(owner__is_active=True)  # a deactivated user's book waits for reassignment
         .due_by(as_of)
         .values("owner")
         .annotate(total=Count("pk"), overdue=Count("pk", filter=Q(next_followup_due__lt=as_of)))
     )
     steps = (
         FollowUp.objects.open_next_steps()
-        .filter(next_step_due__lte=as_of, customer__owner__isnull=False)
+        .filter(next_step_due__lte=as_of, customer__owner__is_active=True)
         .values("customer__owner")
         .annotate(total=Count("pk"))
     )

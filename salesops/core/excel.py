@@ -3,6 +3,7 @@ text as a formula. Shared by every import and export."""
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,7 +12,7 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
@@ -40,6 +41,9 @@ def open_worksheet(upload: IO[bytes], *, limits: SheetLimits = SheetLimits()) ->
 
     Refused fast, before openpyxl parses anything: files over the size limit, anything that is
     not an OOXML zip, zip bombs, and sheets that declare more rows or columns than allowed.
+    The size openpyxl itself reads from the sheet is checked again after opening (a declaration
+    can hide from the quick look), and then dropped: rows are read to the sheet's real end, so a
+    stale declaration never cuts rows off. Read with iter_rows(max_col=...) to bound the width.
     """
     upload.seek(0, 2)
     size = upload.tell()
@@ -62,34 +66,55 @@ def open_worksheet(upload: IO[bytes], *, limits: SheetLimits = SheetLimits()) ->
         if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
             raise ExcelRefusedError(_("The workbook unpacks to an unreasonable size."))
         _check_declared_dimensions(archive, limits)
-    except zipfile.BadZipFile as exc:
+    except ExcelRefusedError:
+        raise
+    # A damaged archive fails in many ways: bad zip structure, a corrupt deflate stream, an
+    # encrypted member (RuntimeError), an unsupported compression (NotImplementedError).
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError) as exc:
         raise ExcelRefusedError(_("The file is damaged or not an .xlsx workbook.")) from exc
     upload.seek(0)
     try:
         workbook = load_workbook(upload, read_only=True, data_only=False)
+        worksheet = workbook.worksheets[0]
     except Exception as exc:  # openpyxl raises many types for broken files
         raise ExcelRefusedError(
             _("The workbook could not be read: %(error)s") % {"error": exc}
         ) from exc
-    return workbook.worksheets[0]
+    _check_dimensions(worksheet.max_column or 0, worksheet.max_row or 0, limits)
+    worksheet.reset_dimensions()
+    return worksheet
 
 
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
+# The <dimension ref="A1:L200"/> element, as openpyxl reads it: any namespace prefix, any
+# attribute order and quoting, "$" anchors and lower case allowed. [^<>] keeps a search over a
+# hostile head linear.
+_DIMENSION = re.compile(
+    rb"<(?:[\w.-]+:)?dimension\b[^<>]*?\sref\s*=\s*([\"'])([^\"'<>]*)\1", re.IGNORECASE
+)
+_WORKSHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
+# Excel and LibreOffice write <dimension> in the first few hundred bytes of the sheet.
+_HEAD_BYTES = 64 * 1024
 
 
 def _check_declared_dimensions(archive: zipfile.ZipFile, limits: SheetLimits) -> None:
-    sheets = sorted(
-        n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)
-    )
+    sheets = [n for n in archive.namelist() if _WORKSHEET_PART.fullmatch(n)]
     if not sheets:
         raise ExcelRefusedError(_("The workbook has no worksheet."))
-    with archive.open(sheets[0]) as sheet:
-        head = sheet.read(4096)  # the <dimension> element sits at the top of the sheet
-    match = _DIMENSION.search(head)
-    if not match:
-        return
-    ref = match.group(1).decode()
-    _min_col, _min_row, max_col, max_row = range_boundaries(ref if ":" in ref else f"{ref}:{ref}")
+    for name in sheets:  # every sheet: which one is "first" is the workbook's word, not the name
+        with archive.open(name) as sheet:
+            head = sheet.read(_HEAD_BYTES)
+        match = _DIMENSION.search(head)
+        if not match:
+            continue
+        try:
+            _min_col, _min_row, max_col, max_row = range_boundaries(match.group(2).decode())
+        except (ValueError, TypeError, UnicodeDecodeError):
+            continue  # openpyxl itself will refuse it
+        # "A:XFD" leaves rows open and "1:1048576" columns: open means the sheet's limit.
+        _check_dimensions(max_col or 16384, max_row or 1048576, limits)
+
+
+def _check_dimensions(max_col: int, max_row: int, limits: SheetLimits) -> None:
     if max_row > limits.max_rows + 1 or max_col > limits.max_columns:
         raise ExcelRefusedError(
             _(
@@ -124,7 +149,9 @@ def write_cell(ws: Worksheet, row: int, column: int, value: Any):
     elif isinstance(value, (int, float)) or value is None:
         cell.value = value
     else:
-        text = str(value)
+        # Control characters other than tab and newlines cannot be stored in a worksheet;
+        # drop them rather than fail the whole export over one pasted character.
+        text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
         cell.value = text
         # openpyxl treats any string starting with "=" as a formula; force text for all strings.
         cell.data_type = TYPE_STRING

@@ -26,8 +26,13 @@ class Command(BaseCommand):
             "--as", dest="username", help="act as this user (default: the first active admin)"
         )
 
-    def handle(self, *args, file: Path, dry_run: bool, username: str | None, **options):
-        translation.activate("zh-hans")
+    def handle(self, *args, **options):
+        # Messages in Chinese, without leaving the language switched for the rest of the process
+        # (call_command from tests or other code).
+        with translation.override("zh-hans"):
+            self._import(**options)
+
+    def _import(self, *, file: Path, dry_run: bool, username: str | None, **options):
         actor = self._actor(username)
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
@@ -50,6 +55,8 @@ class Command(BaseCommand):
             try:
                 created, updated = customer_import_apply(actor=actor, plan=plan)
             except ValidationError as exc:
+                raise CommandError(f"nothing was imported: {' '.join(exc.messages)}") from exc
+            except PermissionError as exc:
                 raise CommandError(f"nothing was imported: {exc}") from exc
         self.stdout.write(f"created {created}, updated {updated} customer(s)")
 

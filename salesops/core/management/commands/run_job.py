@@ -5,12 +5,12 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from salesops.jobs import JOBS, run_job
+from salesops.jobs import JOBS, parse_day, run_job
 
 
 def parse_date(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        return parse_day(value)
     except ValueError as exc:
         raise CommandError(f"--as-of must be a date as YYYY-MM-DD, not {value!r}") from exc
 
@@ -23,6 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (default: today)")
 
     def handle(self, *args, name: str, as_of: str | None, **options):
-        day = parse_date(as_of) if as_of else timezone.localdate()
+        # Only a missing --as-of means today: an empty value (an unset shell variable) is an error.
+        day = parse_date(as_of) if as_of is not None else timezone.localdate()
         result = run_job(name, as_of=day)
         self.stdout.write(f"{name} for {day.isoformat()}: {result}")
