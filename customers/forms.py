@@ -91,6 +91,7 @@ class FollowUpForm(forms.ModelForm):
             "channel",
             "occurred_at",
             "contact",
+            "opportunity",
             "content",
             "feedback",
             "next_step",
@@ -115,6 +116,7 @@ class FollowUpForm(forms.ModelForm):
         kwargs["initial"].setdefault("channel", FollowUp.Channel.VISIT)
         super().__init__(*args, **kwargs)
         self.fields["contact"].queryset = customer.contacts.all()
+        self.fields["opportunity"].queryset = customer.opportunities.open()
         self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 

@@ -224,6 +224,10 @@ class Customer(models.Model):
         related_name="members",
     )
     is_key_account = models.BooleanField(_("key account"), default=False)
+    # 停止供货: set by the escalation ladder, lifted only by a manager with a reason.
+    credit_hold = models.BooleanField(_("credit hold"), default=False)
+    credit_hold_since = models.DateTimeField(_("on hold since"), null=True, blank=True)
+    credit_hold_reason = models.CharField(_("why on hold"), max_length=300, blank=True)
 
     # Cadence, kept by the follow-up services so lists filter and sort on indexed columns.
     last_followup_at = models.DateTimeField(_("last follow-up"), null=True, blank=True)
@@ -336,6 +340,14 @@ class FollowUp(models.Model):
     next_step_due = models.DateField(_("next step due"), null=True, blank=True)
     next_step_done_at = models.DateTimeField(_("next step done"), null=True, blank=True)
     risk_note = models.CharField(_("risk"), max_length=300, blank=True)
+    opportunity = models.ForeignKey(
+        "opportunities.Opportunity",
+        verbose_name=_("opportunity"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followups",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("logged by"),

@@ -20,6 +20,7 @@ from customers.forms import ContactForm, CustomerForm, FollowUpForm, ImportUploa
 from customers.models import Customer
 from customers.services import customers as customer_services
 from customers.services import imports, pool
+from receivables.selectors import customer_money, group_flagged
 from salesops.accounts.access import can_write, role_of
 from salesops.accounts.decorators import permission_errors_as_403, role_required
 from salesops.accounts.roles import Role
@@ -152,6 +153,11 @@ def customer_detail(request, pk: int):
             "customer": customer,
             "rule": selectors.tier_rules().get(customer.tier),
             "contacts": customer.contacts.all(),
+            "opportunities": customer.opportunities.visible_to(request.user).select_related(
+                "stage"
+            ),
+            "money": customer_money(customer=customer, as_of=timezone.localdate()),
+            "group_flagged": group_flagged(customer=customer),
             "timeline": timeline,
             "events": selectors.customer_ownership_events(customer=customer)[:10],
             "followup_form": FollowUpForm(customer=customer),

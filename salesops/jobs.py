@@ -11,6 +11,8 @@ from importlib import import_module
 JOBS: dict[str, str] = {
     "followup_reminders": "customers.services.reminders:followup_reminders_send",
     "customer_pool": "customers.services.pool:pool_run",
+    "escalate_overdue": "receivables.jobs:escalate_overdue",
+    "aging_snapshot": "receivables.jobs:aging_snapshot",
 }
 
 

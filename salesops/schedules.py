@@ -22,6 +22,16 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "customers.tasks.customer_pool",
         "schedule": crontab(hour=1, minute=0),
     },
+    # Nightly at 00:30: each customer's aging as the new day starts (trend charts).
+    "aging-snapshot": {
+        "task": "receivables.tasks.aging_snapshot",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    # Daily at 06:30: the overdue escalation ladder (letters, tasks, manager notices, holds).
+    "escalate-overdue": {
+        "task": "receivables.tasks.escalate_overdue",
+        "schedule": crontab(hour=6, minute=30),
+    },
     # Daily at 03:30: drop read notifications older than the retention period.
     "notifications-prune": {
         "task": "salesops.core.tasks.notifications_prune",

@@ -16,5 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("customers/", include("customers.urls")),
     path("followups/", include("customers.followup_urls")),
+    path("opportunities/", include("opportunities.urls")),
+    path("receivables/", include("receivables.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -45,6 +45,8 @@ REFERENCE_DATA = [
     ("salesops.accounts.migrations.0003_roles", "create_roles"),
     ("salesops.core.migrations.0002_regions", "create_regions"),
     ("customers.migrations.0002_tier_rules", "create_defaults"),
+    ("opportunities.migrations.0002_funnel_defaults", "create_defaults"),
+    ("receivables.migrations.0002_defaults", "create_defaults"),
 ]
 
 

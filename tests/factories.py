@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from customers.models import Contact, Customer, FollowUp
+from opportunities.models import FunnelStage, Opportunity, SalesTarget
 from salesops.accounts.models import Team, User
 from salesops.core.models import Notification, Region
 
@@ -86,3 +87,31 @@ class NotificationFactory(factory.django.DjangoModelFactory):
 
     recipient = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"提醒 {n}")
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    """A deal straight in the database (no history); tests of the rules use the services."""
+
+    class Meta:
+        model = Opportunity
+
+    customer = factory.SubFactory(CustomerFactory)
+    owner = factory.LazyAttribute(lambda o: o.customer.owner)
+    name = factory.Sequence(lambda n: f"商机{n}")
+    amount = 100000
+    expected_close = factory.LazyFunction(lambda: timezone.localdate())
+    stage = factory.LazyFunction(lambda: FunnelStage.objects.get(level=1))
+
+
+class SalesTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SalesTarget
+
+    owner = factory.SubFactory(UserFactory)
+    period = "quarter"
+    period_start = factory.LazyFunction(
+        lambda: timezone.localdate().replace(
+            month=3 * ((timezone.localdate().month - 1) // 3) + 1, day=1
+        )
+    )
+    sales_target = 1000000

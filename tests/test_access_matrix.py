@@ -6,12 +6,22 @@ viewer must get. "anon" is a visitor who is not logged in. Objects outside a use
 """
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import ContactFactory, CustomerFactory, FollowUpFactory, NotificationFactory
+from opportunities.models import TargetAdjustment
+from receivables.services import payment_record, receivable_create
+from tests.factories import (
+    ContactFactory,
+    CustomerFactory,
+    FollowUpFactory,
+    NotificationFactory,
+    OpportunityFactory,
+    SalesTargetFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -151,6 +161,138 @@ MATRIX = [
         lambda f: reverse("followup_compliance"),
         only({"manager1", "manager2", "admin"}, denied=403),
     ),
+    # Opportunities (issue 4).
+    ("opportunity-list", "get", lambda f: reverse("opportunity_list"), everyone()),
+    ("opportunity-board", "get", lambda f: reverse("opportunity_board"), everyone()),
+    ("funnel-dashboard", "get", lambda f: reverse("funnel_dashboard"), everyone()),
+    (
+        "opportunity-of-rep1",
+        "get",
+        lambda f: f["deal_rep1"].get_absolute_url(),
+        only({"rep1", "manager1", "finance1", "admin"}),
+    ),
+    (
+        "opportunity-edit",
+        "get",
+        lambda f: reverse("opportunity_edit", args=[f["deal_rep1"].pk]),
+        only(SELLERS_OF_REP1, forbidden={"finance1"}),
+    ),
+    (
+        "opportunity-create-for-rep1-customer",
+        "get",
+        lambda f: reverse("opportunity_create") + f"?customer={f['customers']['rep1'].pk}",
+        only(SELLERS_OF_REP1, forbidden={"finance1"}),
+    ),
+    *[
+        (
+            f"opportunity-{action}",
+            "post",
+            (lambda name: lambda f: reverse(name, args=[f["deal_rep1"].pk]))(url_name),
+            # In scope: the refused or empty action redirects back with a message.
+            only(SELLERS_OF_REP1, forbidden={"finance1"}, ok=302),
+        )
+        for action, url_name in [
+            ("move", "opportunity_move"),
+            ("checklist", "opportunity_checklist"),
+            ("lose", "opportunity_lose"),
+            ("reopen", "opportunity_reopen"),
+            ("deal-contact-add", "deal_contact_add"),
+        ]
+    ],
+    (
+        "business-review-of-rep1",
+        "get",
+        lambda f: reverse("business_review", args=["rep1"]),
+        only({"rep1", "manager1", "finance1", "admin"}),
+    ),
+    ("targets", "get", lambda f: reverse("target_list"), everyone()),
+    (
+        "target-create",
+        "get",
+        lambda f: reverse("target_create"),
+        only({"manager1", "manager2", "admin"}, denied=403),
+    ),
+    (
+        "target-adjust-rep1",
+        "post",
+        lambda f: reverse("target_adjust", args=[f["target_rep1"].pk]),
+        only({"rep1", "manager1", "finance1", "admin"}, ok=302),
+    ),
+    (
+        "target-decide-rep1",
+        "post",
+        lambda f: reverse("target_decide", args=[f["adjustment_rep1"].pk]),
+        {
+            **only({"manager1", "admin"}, ok=302),
+            "rep1": 403,
+            "rep2": 403,
+            "rep3": 403,
+            "finance1": 403,
+        },
+    ),
+    # Receivables (issue 5): finance writes money, everyone reads within their scope.
+    *[
+        (name, "get", (lambda n: lambda f: reverse(n))(name), everyone())
+        for name in (
+            "receivable_list",
+            "payment_list",
+            "aging",
+            "aging_export",
+            "collections",
+            "collections_export",
+            "receivable_kpis",
+        )
+    ],
+    *[
+        (
+            name,
+            "get",
+            (lambda n: lambda f: reverse(n))(name),
+            only({"finance1", "admin"}, denied=403),
+        )
+        for name in ("receivable_create", "payment_create", "opening_balance_import")
+    ],
+    *[
+        (
+            name,
+            "get",
+            (lambda n: lambda f: reverse(n, args=[f["receivable_rep1"].pk]))(name),
+            only({"rep1", "manager1", "finance1", "admin"}),
+        )
+        for name in ("receivable_detail", "receivable_reminder_pdf", "receivable_lawyer_pdf")
+    ],
+    (
+        "customer-statement-pdf",
+        "get",
+        lambda f: reverse("customer_statement_pdf", args=[f["customers"]["rep1"].pk]),
+        only({"rep1", "manager1", "finance1", "admin"}),
+    ),
+    (
+        "payment-detail",
+        "get",
+        lambda f: reverse("payment_detail", args=[f["payment_rep1"].pk]),
+        only({"rep1", "manager1", "finance1", "admin"}),
+    ),
+    *[
+        (
+            name,
+            "post",
+            (lambda n, k: lambda f: reverse(n, args=[f[k].pk]))(name, key),
+            # In scope: refused or empty input redirects back with a message; nothing written.
+            only({"finance1", "admin"}, ok=302, forbidden={"rep1", "manager1"}),
+        )
+        for name, key in (
+            ("payment_allocate", "payment_rep1"),
+            ("payment_void", "payment_rep1"),
+            ("receivable_write_off", "receivable_rep1"),
+        )
+    ],
+    (
+        "credit-hold-release",
+        "get",
+        lambda f: reverse("credit_hold_release", args=[f["customers"]["rep1"].pk]),
+        {**only({"manager1", "admin"}), "rep1": 403, "rep2": 403, "rep3": 403, "finance1": 403},
+    ),
     # Django admin: staff only; others are sent to the admin login page.
     ("admin-index", "get", lambda f: reverse("admin:index"), only({"admin"}, denied=302, anon=302)),
     (
@@ -175,6 +317,33 @@ def fixtures(org, customers):
             author=org["rep1"],
             next_step="寄样品",
             next_step_due=date(2026, 11, 30),
+        ),
+        "deal_rep1": (deal := OpportunityFactory(customer=rep1_customer, owner=org["rep1"])),
+        "target_rep1": (target := SalesTargetFactory(owner=org["rep1"])),
+        "adjustment_rep1": TargetAdjustment.objects.create(
+            target=target,
+            field="sales_target",
+            old_value=target.sales_target,
+            new_value=Decimal("1"),
+            reason="测试",
+            requested_by=org["rep1"],
+        ),
+        "deal": deal,
+        "receivable_rep1": receivable_create(
+            actor=org["finance1"],
+            customer=rep1_customer,
+            number="AR-RULES",
+            issue_date=date(2026, 1, 1),
+            due_date=date(2026, 2, 1),
+            amount=Decimal("1000"),
+        ),
+        "payment_rep1": payment_record(
+            actor=org["finance1"],
+            customer=rep1_customer,
+            date=date(2026, 3, 1),
+            amount=Decimal("100"),
+            method="transfer",
+            allocate=False,
         ),
         "pool_a": CustomerFactory(
             name="公海客户A", owner=None, pool_since=timezone.now(), pool_team=org["team_a"]
@@ -230,3 +399,26 @@ def test_export_rows_are_exactly_the_viewers_scope(client, fixtures):
         response = client.get(reverse("customer_export"))
         sheet = load_workbook(BytesIO(response.content)).active
         assert sorted(row[0] for row in sheet.iter_rows(min_row=2, values_only=True)) == names
+
+
+def test_a_rep_never_sees_another_reps_deals(client, fixtures):
+    """Lists, board, dashboard and reviews all go through visible_to."""
+    OpportunityFactory(
+        customer=fixtures["customers"]["rep2"], owner=fixtures["rep2"], name="rep2的商机"
+    )
+    OpportunityFactory(
+        customer=fixtures["customers"]["rep3"], owner=fixtures["rep3"], name="rep3的商机"
+    )
+    client.force_login(fixtures["rep1"])
+    listed = client.get(reverse("opportunity_list")).context["page_obj"].object_list
+    assert [d.name for d in listed] == [fixtures["deal_rep1"].name]
+    board = client.get(reverse("opportunity_board")).context["columns"]
+    assert {d.name for _stage, deals in board for d in deals} == {fixtures["deal_rep1"].name}
+    funnel = client.get(reverse("funnel_dashboard"), {"owner": "rep2"}).context["funnel"]
+    assert funnel.open_count == 0  # asking for rep2 inside rep1's scope finds nothing
+    assert client.get(reverse("funnel_dashboard")).context["funnel"].open_count == 1
+    assert client.get(reverse("business_review", args=["rep2"])).status_code == 404
+    # The manager of the other team neither.
+    client.force_login(fixtures["manager2"])
+    listed = client.get(reverse("opportunity_list")).context["page_obj"].object_list
+    assert [d.name for d in listed] == ["rep3的商机"]

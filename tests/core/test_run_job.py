@@ -50,10 +50,18 @@ def run(*args) -> str:
 def test_every_registered_job_resolves_to_its_service():
     from customers.services.pool import pool_run
     from customers.services.reminders import followup_reminders_send
+    from receivables.jobs import aging_snapshot, escalate_overdue
 
-    assert sorted(jobs.JOBS) == ["customer_pool", "followup_reminders"]
+    assert sorted(jobs.JOBS) == [
+        "aging_snapshot",
+        "customer_pool",
+        "escalate_overdue",
+        "followup_reminders",
+    ]
     assert jobs.job_function("customer_pool") is pool_run
     assert jobs.job_function("followup_reminders") is followup_reminders_send
+    assert jobs.job_function("escalate_overdue") is escalate_overdue
+    assert jobs.job_function("aging_snapshot") is aging_snapshot
 
 
 def test_the_registry_refuses_an_unknown_job():

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from customers.demo import seed_customers
+from opportunities.demo import seed_opportunities
+from receivables.demo import seed_receivables
 from salesops.core.demo import DEMO_PASSWORD, DEMO_USERS, seed_users
 
 
@@ -15,13 +17,14 @@ class Command(BaseCommand):
             raise CommandError("seed_demo refuses to run under production settings.")
         counts = seed_users()
         counts["customers"] = seed_customers()
+        counts["opportunities"] = seed_opportunities()
+        counts["receivables"] = seed_receivables()
         if options["verbosity"] == 0:
             return
         self.stdout.write(
             self.style.SUCCESS(
-                "Demo data ready: {users} users, {teams} teams, {customers} new customers.".format(
-                    **counts
-                )
+                "Demo data ready: {users} users, {teams} teams, {customers} new customers, "
+                "{opportunities} new opportunities, {receivables} new receivables.".format(**counts)
             )
         )
         self.stdout.write(f"Users (password {DEMO_PASSWORD} for all):")

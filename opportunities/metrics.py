@@ -1,0 +1,75 @@
+"""Funnel arithmetic as pure functions (no ORM): weighted pipeline, V value, stage conversion,
+days per stage. Selectors feed them rows; tests feed them hand-made histories."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+CENT = Decimal("0.01")
+
+
+def weighted(amount: Decimal, probability_percent: Decimal) -> Decimal:
+    return (amount * probability_percent / 100).quantize(CENT)
+
+
+def weighted_pipeline(rows: Iterable[tuple[Decimal, Decimal]]) -> Decimal:
+    """Σ amount × win % over (amount, probability %) rows."""
+    return sum((weighted(amount, p) for amount, p in rows), Decimal("0.00"))
+
+
+def v_value(*, pipeline: Decimal, target: Decimal, achieved: Decimal) -> Decimal | None:
+    """V值 = remaining weighted pipeline ÷ remaining quota. None when the target is met or unset
+    (nothing remains to cover); ≥ 1 means the pipeline covers what is left."""
+    remaining = target - achieved
+    if remaining <= 0:
+        return None
+    return (pipeline / remaining).quantize(CENT)
+
+
+@dataclass(frozen=True)
+class Conversion:
+    level: int
+    reached: int
+    advanced: int  # of those, how many reached the next level
+
+    @property
+    def rate(self) -> Decimal | None:
+        if not self.reached:
+            return None
+        return (Decimal(self.advanced) / Decimal(self.reached)).quantize(Decimal("0.0001"))
+
+
+def stage_conversion(max_levels: Iterable[int], *, levels: Sequence[int]) -> list[Conversion]:
+    """From the highest level each opportunity ever reached: for each level, how many reached it
+    and how many of those went on to the next level."""
+    highest = list(max_levels)
+    result = []
+    for level in levels[:-1]:
+        reached = sum(1 for m in highest if m >= level)
+        advanced = sum(1 for m in highest if m >= level + 1)
+        result.append(Conversion(level=level, reached=reached, advanced=advanced))
+    return result
+
+
+def days_per_stage(
+    history: Iterable[tuple[int, int, datetime]], *, now: datetime | None = None
+) -> dict[int, Decimal]:
+    """Average days an opportunity stays in each level, from (opportunity id, level entered,
+    when) rows in time order per opportunity. Only finished stays count (the stay in the current
+    level is still running), unless `now` is given to close them."""
+    stays: dict[int, list[float]] = defaultdict(list)
+    previous: dict[int, tuple[int, datetime]] = {}
+    for opportunity_id, level, when in history:
+        if opportunity_id in previous:
+            entered_level, entered_at = previous[opportunity_id]
+            stays[entered_level].append((when - entered_at).total_seconds() / 86400)
+        previous[opportunity_id] = (level, when)
+    if now is not None:
+        for level, entered_at in previous.values():
+            stays[level].append((now - entered_at).total_seconds() / 86400)
+    return {
+        level: (Decimal(str(sum(values) / len(values)))).quantize(Decimal("0.1"))
+        for level, values in sorted(stays.items())
+    }

@@ -1,0 +1,331 @@
+"""The 6-level funnel (漏斗): stages with entry checklists, opportunities, their stage history,
+contact roles on a deal, lost reasons, and sales targets (销售任务书) with approved adjustments."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from opportunities.querysets import OpportunityQuerySet, StageChangeQuerySet, TargetQuerySet
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+COLLECTED_LEVEL = 6  # 安全收回全款: reached only through opportunity_mark_collected
+
+
+class FunnelStage(models.Model):
+    """One level of the funnel; levels, names and win probabilities are edited in admin."""
+
+    level = models.PositiveSmallIntegerField(
+        _("level"), unique=True, validators=[MinValueValidator(1), MaxValueValidator(6)]
+    )
+    name = models.CharField(_("name"), max_length=30)
+    win_probability = models.DecimalField(
+        _("win probability (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("funnel stage")
+        verbose_name_plural = _("funnel stages")
+        ordering = ["level"]
+
+    def __str__(self) -> str:
+        return f"{self.level} · {self.name} ({self.win_probability:.0f}%)"
+
+
+class ChecklistItem(models.Model):
+    """An entry condition of a stage: all of a stage's items must be ticked to enter it."""
+
+    stage = models.ForeignKey(
+        FunnelStage, verbose_name=_("stage"), on_delete=models.CASCADE, related_name="checklist"
+    )
+    text = models.CharField(_("condition"), max_length=200)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        ordering = ["stage__level", "sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return f"L{self.stage.level}: {self.text}"
+
+
+class LostReason(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("lost reason")
+        verbose_name_plural = _("lost reasons")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Opportunity(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        WON = "won", _("Won and collected")
+        LOST = "lost", _("Lost")
+
+    class Source(models.TextChoices):
+        CUSTOMER = "customer", _("Existing customer")
+        REFERRAL = "referral", _("Referral")
+        EXHIBITION = "exhibition", _("Exhibition")
+        TENDER = "tender", _("Tender")
+        WEBSITE = "website", _("Website")
+        OTHER = "other", _("Other")
+
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="opportunities",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    amount = models.DecimalField(
+        _("amount (CNY)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    expected_close = models.DateField(_("expected close"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="opportunities",
+    )
+    stage = models.ForeignKey(
+        FunnelStage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    stage_entered_at = models.DateTimeField(_("in this stage since"), default=timezone.now)
+    # Set when level 5 (committed: contract signed) is first reached; counts toward the target.
+    committed_at = models.DateTimeField(_("committed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    lost_reason = models.ForeignKey(
+        LostReason,
+        verbose_name=_("lost reason"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    competitor = models.CharField(_("competitor"), max_length=100, blank=True)
+    lost_note = models.CharField(_("lost note"), max_length=300, blank=True)
+    checked_items = models.ManyToManyField(
+        ChecklistItem, through="ChecklistTick", related_name="+", blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    history = HistoricalRecords(excluded_fields=["stage_entered_at"])
+
+    objects = OpportunityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="lost") | Q(lost_reason__isnull=False),
+                name="opportunity_lost_needs_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "status"], name="opportunity_owner_status_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("opportunity_detail", args=[self.pk])
+
+    @property
+    def weighted_amount(self) -> Decimal:
+        return (self.amount * self.stage.win_probability / 100).quantize(Decimal("0.01"))
+
+
+class ChecklistTick(models.Model):
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="ticks")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.CASCADE, related_name="+")
+    ticked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    ticked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["opportunity", "item"], name="checklist_tick_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.opportunity} ✓ {self.item}"
+
+
+class DealContact(models.Model):
+    """A customer contact's role in one deal; one per deal is the primary contact."""
+
+    class Role(models.TextChoices):
+        DECISION_MAKER = "decision_maker", _("Decision maker")
+        POLICY_MAKER = "policy_maker", _("Policy maker")
+        INFLUENCER = "influencer", _("Influencer")
+        END_USER = "end_user", _("End user")
+        PURCHASER = "purchaser", _("Purchaser")
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="deal_contacts"
+    )
+    contact = models.ForeignKey(
+        "customers.Contact", verbose_name=_("contact"), on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.CharField(_("role in this deal"), max_length=20, choices=Role.choices)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+
+    class Meta:
+        verbose_name = _("deal contact")
+        verbose_name_plural = _("deal contacts")
+        constraints = [
+            models.UniqueConstraint(fields=["opportunity", "contact"], name="deal_contact_once"),
+            models.UniqueConstraint(
+                fields=["opportunity"],
+                condition=Q(is_primary=True),
+                name="deal_contact_one_primary",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} · {self.get_role_display()}"
+
+
+class StageChange(models.Model):
+    """Every move of an opportunity, with time and user, for conversion and cycle metrics."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        ADVANCED = "advanced", _("Moved up")
+        MOVED_BACK = "moved_back", _("Moved back")
+        LOST = "lost", _("Lost")
+        REOPENED = "reopened", _("Reopened")
+        COLLECTED = "collected", _("Fully collected")
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    kind = models.CharField(_("change"), max_length=12, choices=Kind.choices)
+    from_level = models.PositiveSmallIntegerField(_("from level"), null=True, blank=True)
+    to_level = models.PositiveSmallIntegerField(_("to level"))
+    changed_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = StageChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.opportunity}: {self.from_level} → {self.to_level}"
+
+
+class SalesTarget(models.Model):
+    """销售任务书: a rep's targets for one period."""
+
+    class Period(models.TextChoices):
+        MONTH = "month", _("Month")
+        QUARTER = "quarter", _("Quarter")
+        YEAR = "year", _("Year")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sales rep"),
+        on_delete=models.PROTECT,
+        related_name="sales_targets",
+    )
+    period = models.CharField(_("period"), max_length=10, choices=Period.choices)
+    period_start = models.DateField(_("period start"))
+    sales_target = models.DecimalField(
+        _("sales target (CNY)"), **MONEY, validators=[MinValueValidator(0)]
+    )
+    margin_target = models.DecimalField(
+        _("gross margin target (CNY)"),
+        **MONEY,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+    )
+    collection_target = models.DecimalField(
+        _("collection target (CNY)"),
+        **MONEY,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+    )
+    history = HistoricalRecords()
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sales target")
+        verbose_name_plural = _("sales targets")
+        ordering = ["owner", "period_start", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "period", "period_start"], name="sales_target_once_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} · {self.get_period_display()} {self.period_start:%Y-%m}"
+
+
+class TargetAdjustment(models.Model):
+    """目标调整: a requested change of a target; applied only when a manager approves it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    target = models.ForeignKey(SalesTarget, on_delete=models.CASCADE, related_name="adjustments")
+    field = models.CharField(_("target"), max_length=20)
+    old_value = models.DecimalField(_("from"), **MONEY)
+    new_value = models.DecimalField(_("to"), **MONEY, validators=[MinValueValidator(0)])
+    reason = models.CharField(_("reason"), max_length=300)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("target adjustment")
+        verbose_name_plural = _("target adjustments")
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.target} · {self.field}: {self.old_value} → {self.new_value}"

@@ -1,0 +1,85 @@
+"""Admin: receivable settings and the escalation ladder are edited here; money records are read
+here and changed only in the app, through the services that keep the totals and the audit."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from receivables.models import (
+    AgingSnapshot,
+    CreditHoldEvent,
+    EscalationEvent,
+    EscalationLevel,
+    Payment,
+    Receivable,
+    ReceivableSettings,
+)
+from salesops.accounts.admin_mixins import VisibleToAdmin
+
+
+@admin.register(ReceivableSettings)
+class ReceivableSettingsAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request):
+        return not ReceivableSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EscalationLevel)
+class EscalationLevelAdmin(admin.ModelAdmin):
+    list_display = [
+        "from_days",
+        "name",
+        "action",
+        "letter",
+        "creates_task",
+        "notifies_manager",
+        "puts_on_hold",
+    ]
+
+
+class ReadOnlyAdmin(VisibleToAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Receivable)
+class ReceivableAdmin(ReadOnlyAdmin):
+    list_display = ["number", "customer", "issue_date", "due_date", "amount", "allocated", "kind"]
+    list_filter = ["kind", "source"]
+    search_fields = ["number", "customer__name"]
+    list_select_related = ["customer"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["customer", "date", "amount", "allocated", "method", "voided_at"]
+    list_filter = ["method"]
+    search_fields = ["customer__name", "reference"]
+    list_select_related = ["customer"]
+
+
+@admin.register(EscalationEvent)
+class EscalationEventAdmin(ReadOnlyAdmin):
+    list_display = ["receivable", "level", "as_of", "days_overdue", "balance"]
+    list_select_related = ["receivable", "level"]
+
+
+@admin.register(CreditHoldEvent)
+class CreditHoldEventAdmin(admin.ModelAdmin):
+    list_display = ["customer", "kind", "reason", "actor", "created_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AgingSnapshot)
+class AgingSnapshotAdmin(admin.ModelAdmin):
+    list_display = ["customer", "as_of", "total"]
+    date_hierarchy = "as_of"

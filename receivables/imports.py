@@ -1,0 +1,357 @@
+"""Opening balances (期初应收) from Excel: plan every row first, write only when no row has a
+problem. Modelled on the customer import: the same `row <n>, <column>: <message>` problems and
+the same all-or-nothing contract. Re-importing a file never duplicates a receivable: a number
+that already exists is a problem, never a silent update of a money record."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl.worksheet.worksheet import Worksheet
+
+from customers import credit_code
+from customers.models import Customer
+from customers.services.imports import Problem
+from receivables.models import Receivable
+from receivables.services import receivable_create
+from salesops.accounts.access import can_write
+from salesops.core.excel import MAX_COLUMNS, MAX_ROWS, is_formula
+
+__all__ = [
+    "COLUMNS",
+    "ImportPlan",
+    "PlannedRow",
+    "Problem",
+    "opening_balance_import_apply",
+    "opening_balance_import_plan",
+]
+
+# key: accepted header texts (Chinese first). Headers match case-insensitively, spaces ignored.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "customer": ("客户", "customer"),
+    "number": ("单据号", "number"),
+    "issue_date": ("开票日期", "issue_date"),
+    "due_date": ("到期日", "due_date"),
+    "amount": ("金额", "amount"),
+    "paid": ("已收", "paid"),
+    "kind": ("类型", "kind"),
+}
+REQUIRED = ("customer", "number", "issue_date", "due_date", "amount")
+# What the kind column accepts (lower-cased), for each kind.
+KINDS = {
+    "normal": Receivable.Kind.NORMAL,
+    "普通": Receivable.Kind.NORMAL,
+    "retention": Receivable.Kind.RETENTION,
+    "质保金": Receivable.Kind.RETENTION,
+}
+NUMBER_MAX_LENGTH = Receivable._meta.get_field("number").max_length
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+# Money columns hold 14 digits, 2 of them decimals.
+AMOUNT_LIMIT = Decimal("1e12")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    customer: Customer
+    number: str
+    issue_date: date
+    due_date: date
+    amount: Decimal
+    paid: Decimal
+    kind: str
+
+    @property
+    def open_amount(self) -> Decimal:
+        return self.amount - self.paid
+
+    def get_kind_display(self) -> str:
+        return str(Receivable.Kind(self.kind).label)
+
+
+@dataclass
+class ImportPlan:
+    rows: list[PlannedRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def creates(self) -> int:
+        return len(self.rows)
+
+    @property
+    def total_amount(self) -> Decimal:
+        return sum((row.amount for row in self.rows), ZERO)
+
+    @property
+    def total_paid(self) -> Decimal:
+        return sum((row.paid for row in self.rows), ZERO)
+
+    @property
+    def total_open(self) -> Decimal:
+        return self.total_amount - self.total_paid
+
+
+def _normalize_header(text: Any) -> str:
+    return "".join(str(text or "").split()).lower()
+
+
+HEADER_KEYS = {_normalize_header(h): key for key, headers in COLUMNS.items() for h in headers}
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == ""
+
+
+def _text(value: Any) -> str:
+    """A cell as text: a number typed without quotes (2024001, read as 2024001.0) loses the .0."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _money(value: Any) -> Decimal:
+    """Yuan with at most two decimals, 0 <= amount < 10^12; InvalidOperation otherwise.
+    1200, "1,200.5" and 1200.50 are fine; 12.345, "12 元", "inf" and True are not."""
+    if isinstance(value, (bool, datetime, date, time)):
+        raise InvalidOperation
+    number = Decimal("".join(str(value).replace(",", "").split()))
+    if not number.is_finite() or number < 0 or number >= AMOUNT_LIMIT:
+        raise InvalidOperation
+    if number != number.quantize(CENT):
+        raise InvalidOperation
+    return number.quantize(CENT)
+
+
+def _date(value: Any) -> date:
+    """A real Excel date (read as a datetime at midnight) or text YYYY-MM-DD; ValueError else."""
+    if isinstance(value, datetime):
+        if value.time() != time(0, 0):
+            raise ValueError
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and ISO_DATE.fullmatch(value.strip()):
+        return date.fromisoformat(value.strip())  # ValueError for 2024-02-30
+    raise ValueError
+
+
+def _customer_index(actor) -> tuple[dict[str, Customer], dict[str, Customer]]:
+    """The customers the actor sees (finance and admins: all), by full name and credit code."""
+    by_name: dict[str, Customer] = {}
+    by_code: dict[str, Customer] = {}
+    for customer in Customer.objects.visible_to(actor).only("pk", "name", "credit_code"):
+        by_name[customer.name] = customer
+        if customer.credit_code:
+            by_code[customer.credit_code] = customer
+    return by_name, by_code
+
+
+def _existing_numbers(numbers: set[str]) -> dict[str, str]:
+    """{number: source} of the receivables that already carry one of `numbers`."""
+    found: dict[str, str] = {}
+    ordered = sorted(numbers)
+    for start in range(0, len(ordered), 500):  # bounded IN lists for every database
+        found.update(
+            Receivable.objects.filter(number__in=ordered[start : start + 500]).values_list(
+                "number", "source"
+            )
+        )
+    return found
+
+
+def _require_finance(actor) -> None:
+    if not can_write(actor, money=True):
+        raise PermissionError(_("Only finance or an admin may import opening balances."))
+
+
+def opening_balance_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
+    """Read and check every row; nothing is written. Problems cite the spreadsheet's own row
+    numbers (header = row 1) and the file's own column headers, in sheet order.
+    Raises PermissionError for an actor who may not record money."""
+    _require_finance(actor)
+    plan = ImportPlan()
+    # Row numbers come from the position: cells Excel left out (EmptyCell) carry no row number.
+    rows = enumerate(worksheet.iter_rows(max_col=MAX_COLUMNS), start=1)
+    _header_number, header_cells = next(rows, (1, None))
+    if header_cells is None:
+        plan.problems.append(Problem(1, "-", _("the sheet is empty")))
+        return plan
+    columns: dict[int, str] = {}
+    header_text: dict[str, str] = {}
+    for index, cell in enumerate(header_cells):
+        key = HEADER_KEYS.get(_normalize_header(cell.value))
+        if key:
+            if key in header_text:
+                plan.problems.append(Problem(1, str(cell.value).strip(), _("column appears twice")))
+            columns[index], header_text[key] = key, str(cell.value).strip()
+    for key in REQUIRED:
+        if key not in header_text:
+            plan.problems.append(
+                Problem(1, "/".join(COLUMNS[key]), _("required column is missing"))
+            )
+    if plan.problems:
+        return plan
+
+    # First pass: the raw cells of every non-blank row, so existing numbers are looked up in
+    # one go instead of one query per row.
+    raw_rows: list[tuple[int, dict[str, Any], set[str]]] = []
+    too_many: Problem | None = None
+    for row_number, row_cells in rows:
+        if row_number > MAX_ROWS + 1:
+            if any(not _blank(getattr(cell, "value", None)) for cell in row_cells):
+                too_many = Problem(
+                    row_number, "-", _("more than %(max)s rows; split the file") % {"max": MAX_ROWS}
+                )
+                break
+            continue
+        raw: dict[str, Any] = {}
+        formulas: set[str] = set()
+        for index, key in columns.items():
+            if index >= len(row_cells):
+                continue
+            cell = row_cells[index]
+            if is_formula(cell):
+                formulas.add(key)
+                continue
+            value = cell.value
+            raw[key] = value.strip() if isinstance(value, str) else value
+        if not formulas and all(_blank(v) for v in raw.values()):
+            continue  # blank lines are not rows
+        raw_rows.append((row_number, raw, formulas))
+
+    by_name, by_code = _customer_index(actor)
+    existing = _existing_numbers(
+        {_text(raw["number"]) for _row, raw, _f in raw_rows if not _blank(raw.get("number"))}
+    )
+    seen_numbers: dict[str, int] = {}
+
+    for row_number, raw, formulas in raw_rows:
+        problems_before = len(plan.problems)
+
+        def problem(key: str, message: str, row=row_number) -> None:
+            plan.problems.append(Problem(row, header_text.get(key, key), message))
+
+        for key in columns.values():
+            if key in formulas:
+                problem(key, _("formulas are not accepted; type the value"))
+        for key in REQUIRED:
+            if _blank(raw.get(key)) and key not in formulas:  # a formula is already reported
+                problem(key, _("required"))
+
+        customer = None
+        if not _blank(raw.get("customer")):
+            text = _text(raw["customer"])
+            customer = by_name.get(text) or by_code.get(credit_code.normalize(text))
+            if customer is None:
+                problem("customer", _("no customer with this full name or credit code"))
+
+        number = None
+        if not _blank(raw.get("number")):
+            number = _text(raw["number"])
+            if len(number) > NUMBER_MAX_LENGTH:
+                problem(
+                    "number",
+                    _("longer than %(limit)s characters") % {"limit": NUMBER_MAX_LENGTH},
+                )
+            elif number in seen_numbers:
+                problem("number", _("same number as row %(row)s") % {"row": seen_numbers[number]})
+            elif number in existing:
+                problem(
+                    "number",
+                    _("already imported")
+                    if existing[number] == Receivable.Source.OPENING
+                    else _("this number is already used by another receivable"),
+                )
+            seen_numbers.setdefault(number, row_number)
+
+        dates: dict[str, date] = {}
+        for key in ("issue_date", "due_date"):
+            if not _blank(raw.get(key)):
+                try:
+                    dates[key] = _date(raw[key])
+                except ValueError:
+                    problem(key, _("must be a date: an Excel date or text YYYY-MM-DD"))
+        if len(dates) == 2 and dates["due_date"] < dates["issue_date"]:
+            problem("due_date", _("before the issue date"))
+
+        amount = None
+        if not _blank(raw.get("amount")):
+            try:
+                amount = _money(raw["amount"])
+            except (InvalidOperation, ValueError):
+                amount = None
+            if amount is None or amount == 0:
+                amount = None
+                problem(
+                    "amount", _("must be an amount in yuan, more than 0, with at most 2 decimals")
+                )
+        paid = ZERO
+        if not _blank(raw.get("paid")):
+            try:
+                paid = _money(raw["paid"])
+            except (InvalidOperation, ValueError):
+                problem("paid", _("must be an amount in yuan, 0 or more, with at most 2 decimals"))
+            else:
+                if amount is not None and paid > amount:
+                    problem("paid", _("more than the amount"))
+
+        kind = Receivable.Kind.NORMAL
+        if not _blank(raw.get("kind")):
+            kind = KINDS.get(_text(raw["kind"]).lower())
+            if kind is None:
+                problem("kind", _("must be normal or retention (普通 or 质保金)"))
+
+        if len(plan.problems) > problems_before:
+            continue
+        plan.rows.append(
+            PlannedRow(
+                row=row_number,
+                customer=customer,
+                number=number,
+                issue_date=dates["issue_date"],
+                due_date=dates["due_date"],
+                amount=amount,
+                paid=paid,
+                kind=kind,
+            )
+        )
+
+    if too_many is not None:  # the rows before it are checked all the same
+        plan.problems.append(too_many)
+    if not plan.rows and not plan.problems:
+        plan.problems.append(Problem(2, "-", _("the file has no receivable rows")))
+    return plan
+
+
+@transaction.atomic
+def opening_balance_import_apply(*, actor, plan: ImportPlan) -> list[Receivable]:
+    """Write a clean plan in one transaction: all rows or none. Each row goes through
+    receivable_create as an opening balance, its already-paid part as `allocated`. A number
+    taken since the plan was made fails the whole import (ValidationError), never a row."""
+    if not plan.ok:
+        raise ValueError("a plan with problems cannot be applied")
+    _require_finance(actor)
+    return [
+        receivable_create(
+            actor=actor,
+            customer=row.customer,
+            number=row.number,
+            issue_date=row.issue_date,
+            due_date=row.due_date,
+            amount=row.amount,
+            kind=row.kind,
+            source=Receivable.Source.OPENING,
+            allocated=row.paid,
+        )
+        for row in plan.rows
+    ]

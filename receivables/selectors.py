@@ -1,0 +1,374 @@
+"""Reads of receivables, scoped by visible_to: balances as of a date, aging grouped four ways,
+the collection list, KPIs. Bucket totals are computed from the same per-receivable balances as
+the outstanding total, so they always add up."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import DecimalField, F, Max, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from customers.models import FollowUp
+from receivables import aging
+from receivables.models import (
+    Allocation,
+    EscalationEvent,
+    EscalationLevel,
+    Payment,
+    Receivable,
+    ReceivableSettings,
+    WriteOff,
+)
+
+ZERO = Decimal("0.00")
+MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+GROUPS = ("customer", "owner", "team", "region")
+
+
+def scoped_receivables(user):
+    """visible_to(user); user=None is the system itself (scheduled jobs) and sees everything."""
+    return Receivable.objects.all() if user is None else Receivable.objects.visible_to(user)
+
+
+def receivables_as_of(*, user, as_of: date):
+    """Receivables issued by `as_of`, annotated with what was collected and written off by then.
+    Voided payments count as never received."""
+    collected = (
+        Allocation.objects.filter(
+            receivable=OuterRef("pk"), reversed_at__isnull=True, payment__date__lte=as_of
+        )
+        .values("receivable")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
+    )
+    written = (
+        WriteOff.objects.filter(receivable=OuterRef("pk"), date__lte=as_of)
+        .values("receivable")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
+    )
+    return (
+        scoped_receivables(user)
+        .filter(issue_date__lte=as_of)
+        .annotate(
+            # What was paid before go-live (opening balances) counts as collected all along.
+            collected_as_of=F("opening_paid")
+            + Coalesce(Subquery(collected), Value(ZERO), output_field=MONEY_FIELD),
+            written_off_as_of=Coalesce(Subquery(written), Value(ZERO), output_field=MONEY_FIELD),
+        )
+    )
+
+
+@dataclass
+class AgingRow:
+    key: str
+    name: str
+    owner: str = ""
+    not_due: Decimal = ZERO
+    b1: Decimal = ZERO
+    b2: Decimal = ZERO
+    b3: Decimal = ZERO
+    b4: Decimal = ZERO
+
+    @property
+    def total(self) -> Decimal:
+        return self.not_due + self.b1 + self.b2 + self.b3 + self.b4
+
+    def add(self, bucket_key: str, amount: Decimal) -> None:
+        setattr(self, bucket_key, getattr(self, bucket_key) + amount)
+
+    def share(self, amount: Decimal) -> Decimal | None:
+        return (amount / self.total).quantize(Decimal("0.0001")) if self.total else None
+
+    @property
+    def within_terms_share(self) -> Decimal | None:
+        """Not yet due plus the first bucket (信用期内), as a share of the total."""
+        return self.share(self.not_due + self.b1)
+
+    @property
+    def last_bucket_share(self) -> Decimal | None:
+        return self.share(self.b4)
+
+
+@dataclass
+class Aging:
+    as_of: date
+    group_by: str
+    buckets: list[aging.Bucket]
+    rows: list[AgingRow]
+    totals: AgingRow
+    healthy_share: Decimal
+    alarm_share: Decimal
+    flags: dict[str, list[str]] = field(default_factory=dict)
+
+    def is_unhealthy(self, row: AgingRow) -> bool:
+        share = row.within_terms_share
+        return share is not None and share < self.healthy_share
+
+    def is_alarm(self, row: AgingRow) -> bool:
+        share = row.last_bucket_share
+        return share is not None and share > self.alarm_share
+
+
+def aging_report(*, user, as_of: date, group_by: str = "customer") -> Aging:
+    """Outstanding balances on `as_of` by days past due, grouped by customer, owner, team or
+    region. Two queries whatever the number of receivables."""
+    settings = ReceivableSettings.load()
+    group_by = group_by if group_by in GROUPS else "customer"
+    rows: dict[str, AgingRow] = {}
+    totals = AgingRow(key="total", name="合计")
+    qs = receivables_as_of(user=user, as_of=as_of).values(
+        "amount",
+        "due_date",
+        "issue_date",
+        "collected_as_of",
+        "written_off_as_of",
+        "customer_id",
+        "customer__name",
+        "customer__owner__username",
+        "customer__owner__display_name",
+        "customer__owner__team_id",
+        "customer__owner__team__name",
+        "customer__region__name",
+    )
+    for item in qs.iterator(chunk_size=2000):
+        balance = item["amount"] - item["collected_as_of"] - item["written_off_as_of"]
+        if balance <= 0:
+            continue
+        start = item["due_date"] if settings.basis == "due" else item["issue_date"]
+        days = aging.days_overdue(due=start, as_of=as_of)
+        bucket = aging.bucket_for(days, settings.boundaries)
+        owner = item["customer__owner__display_name"] or item["customer__owner__username"] or "公海"
+        key, name = {
+            "customer": (str(item["customer_id"]), item["customer__name"]),
+            "owner": (item["customer__owner__username"] or "-", owner),
+            "team": (
+                str(item["customer__owner__team_id"]),
+                item["customer__owner__team__name"] or "—",
+            ),
+            "region": (
+                item["customer__region__name"] or "-",
+                item["customer__region__name"] or "—",
+            ),
+        }[group_by]
+        row = rows.setdefault(key, AgingRow(key=key, name=name))
+        if group_by == "customer":
+            row.owner = owner
+        row.add(bucket.key, balance)
+        totals.add(bucket.key, balance)
+    return Aging(
+        as_of=as_of,
+        group_by=group_by,
+        buckets=aging.buckets(settings.boundaries),
+        rows=sorted(rows.values(), key=lambda r: (-r.total, r.name)),
+        totals=totals,
+        healthy_share=settings.healthy_first_bucket_share,
+        alarm_share=settings.alarm_last_bucket_share,
+    )
+
+
+@dataclass
+class CollectionItem:
+    receivable: Receivable
+    days_overdue: int
+    balance: Decimal
+    level: str
+    contact_name: str
+    contact_phone: str
+    last_followup: object
+    promised_date: date | None
+
+
+def collection_list(*, user, as_of: date, min_days: int = 1, owner=None) -> list[CollectionItem]:
+    """催收清单: open receivables at least `min_days` overdue, most overdue first."""
+    latest_level = (
+        EscalationEvent.objects.filter(receivable=OuterRef("pk"))
+        .order_by("-level__from_days")
+        .values("level__name")[:1]
+    )
+    last_followup = (
+        FollowUp.objects.filter(customer=OuterRef("customer"))
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
+    )
+    promised = (
+        FollowUp.objects.filter(
+            customer=OuterRef("customer"), next_step_due__gte=as_of, next_step_done_at__isnull=True
+        )
+        .order_by("next_step_due")
+        .values("next_step_due")[:1]
+    )
+    qs = (
+        Receivable.objects.visible_to(user)
+        .overdue(as_of - timedelta(days=min_days - 1))
+        .select_related("customer", "customer__owner")
+        .prefetch_related("customer__contacts")
+        .annotate(
+            level_name=Subquery(latest_level),
+            last_fu=Subquery(last_followup),
+            promised=Subquery(promised),
+        )
+        .order_by("due_date", "pk")
+    )
+    if owner is not None:
+        qs = qs.filter(customer__owner=owner)
+    items = []
+    for receivable in qs:
+        contacts = list(receivable.customer.contacts.all())
+        contact = next((c for c in contacts if c.decision_role == "purchaser"), None) or (
+            contacts[0] if contacts else None
+        )
+        items.append(
+            CollectionItem(
+                receivable=receivable,
+                days_overdue=aging.days_overdue(due=receivable.due_date, as_of=as_of),
+                balance=receivable.balance,
+                level=receivable.level_name or "",
+                contact_name=contact.name if contact else "",
+                contact_phone=(contact.mobile or contact.phone)
+                if contact
+                else receivable.customer.phone,
+                last_followup=receivable.last_fu,
+                promised_date=receivable.promised,
+            )
+        )
+    return items
+
+
+@dataclass
+class Kpis:
+    start: date
+    end: date
+    due_in_period: Decimal
+    collected_in_period: Decimal
+    collection_rate: Decimal | None
+    sales: Decimal
+    average_receivables: Decimal
+    turnover: Decimal | None
+    dso: Decimal | None
+    dso_warning: bool
+    written_off: Decimal
+    bad_debt_rate: Decimal | None
+    by_owner: list[dict]
+    by_tier: list[dict]
+
+
+def _rate(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    return (numerator / denominator).quantize(Decimal("0.0001")) if denominator else None
+
+
+def kpis(*, user, start: date, end: date) -> Kpis:
+    """Collection rate = collected ÷ due in the period (of receivables due in it); turnover =
+    sales (receivables issued in the period, annualised) ÷ average receivables; DSO = 365 ÷
+    turnover; bad-debt rate = written off ÷ total receivables issued."""
+    settings = ReceivableSettings.load()
+    scoped = Receivable.objects.visible_to(user)
+    due = scoped.filter(due_date__gte=start, due_date__lte=end)
+    due_total = due.aggregate(t=Sum("amount"))["t"] or ZERO
+    collected = (
+        Allocation.objects.filter(
+            receivable__in=due, reversed_at__isnull=True, payment__date__lte=end
+        ).aggregate(t=Sum("amount"))["t"]
+        or ZERO
+    )
+    sales = (
+        scoped.filter(issue_date__gte=start, issue_date__lte=end).aggregate(t=Sum("amount"))["t"]
+        or ZERO
+    )
+    opening = _outstanding(user, start - timedelta(days=1))
+    closing = _outstanding(user, end)
+    average = ((opening + closing) / 2).quantize(Decimal("0.01"))
+    days = (end - start).days + 1
+    annual_sales = sales * Decimal(365) / Decimal(days)
+    turnover = (annual_sales / average).quantize(Decimal("0.01")) if average else None
+    dso = (Decimal(365) / turnover).quantize(Decimal("0.1")) if turnover else None
+    written = WriteOff.objects.filter(receivable__in=scoped).aggregate(t=Sum("amount"))["t"] or ZERO
+    total_issued = scoped.aggregate(t=Sum("amount"))["t"] or ZERO
+    by_owner = _rates_by(
+        due, end, "receivable__customer__owner__username", "customer__owner__username"
+    )
+    by_tier = _rates_by(due, end, "receivable__customer__tier", "customer__tier")
+    return Kpis(
+        start=start,
+        end=end,
+        due_in_period=due_total,
+        collected_in_period=collected,
+        collection_rate=_rate(collected, due_total),
+        sales=sales,
+        average_receivables=average,
+        turnover=turnover,
+        dso=dso,
+        dso_warning=dso is not None and dso > Decimal("1.5") * settings.industry_dso_days,
+        written_off=written,
+        bad_debt_rate=_rate(written, total_issued),
+        by_owner=by_owner,
+        by_tier=by_tier,
+    )
+
+
+def _outstanding(user, as_of: date) -> Decimal:
+    total = ZERO
+    for item in receivables_as_of(user=user, as_of=as_of).values(
+        "amount", "collected_as_of", "written_off_as_of"
+    ):
+        total += max(item["amount"] - item["collected_as_of"] - item["written_off_as_of"], ZERO)
+    return total
+
+
+def _rates_by(due_qs, end: date, allocation_key: str, receivable_key: str) -> list[dict]:
+    due = {
+        row[receivable_key]: row["t"]
+        for row in due_qs.values(receivable_key).annotate(t=Sum("amount"))
+    }
+    got = defaultdict(lambda: ZERO)
+    for row in (
+        Allocation.objects.filter(
+            receivable__in=due_qs, reversed_at__isnull=True, payment__date__lte=end
+        )
+        .values(allocation_key)
+        .annotate(t=Sum("amount"))
+    ):
+        got[row[allocation_key]] = row["t"]
+    return [
+        {"key": key or "—", "due": amount, "collected": got[key], "rate": _rate(got[key], amount)}
+        for key, amount in sorted(due.items(), key=lambda kv: str(kv[0]))
+    ]
+
+
+def customer_money(*, customer, as_of: date) -> dict:
+    """For the customer page: open receivables, recent payments, escalations, credit status."""
+    receivables = list(customer.receivables.order_by("due_date", "pk"))
+    open_items = [r for r in receivables if r.balance > 0]
+    overdue = sum((r.balance for r in open_items if r.due_date < as_of), ZERO)
+    settings = ReceivableSettings.load()
+    return {
+        "open_receivables": open_items,
+        "open_total": sum((r.balance for r in open_items), ZERO),
+        "overdue_total": overdue,
+        "credit_warning": bool(customer.credit_limit)
+        and overdue > customer.credit_limit * settings.credit_warning_share,
+        "payments": list(customer.payments.order_by("-date", "-pk")[:10]),
+        "escalations": list(
+            EscalationEvent.objects.filter(receivable__customer=customer).select_related(
+                "level", "receivable"
+            )[:10]
+        ),
+        "last_payment": Payment.objects.filter(customer=customer)
+        .valid()
+        .aggregate(d=Max("date"))["d"],
+    }
+
+
+def group_flagged(*, customer) -> bool:
+    """连坐: when any member of the customer's group has an open receivable at the third step of
+    the ladder or later, every member is flagged and new orders need a manager's approval."""
+    if customer.group_id is None:
+        return False
+    third = EscalationLevel.objects.order_by("from_days").values_list("from_days", flat=True)[2:3]
+    return EscalationEvent.objects.filter(
+        receivable__customer__group_id=customer.group_id,
+        level__from_days__gte=Subquery(third),
+        receivable__amount__gt=F("receivable__allocated") + F("receivable__written_off"),
+    ).exists()

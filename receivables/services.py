@@ -1,0 +1,337 @@
+"""Money writes: receivables, payments, allocation, voids, write-offs, escalation, credit hold,
+aging snapshots. Each runs in one transaction and locks the rows whose totals it changes, in a
+fixed order (payment, then receivables by id), so concurrent requests queue instead of racing;
+the CHECK constraints on the tables are the last line of defence."""
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import Customer
+from receivables.models import (
+    Allocation,
+    CreditHoldEvent,
+    Payment,
+    Receivable,
+    WriteOff,
+)
+from salesops.accounts.access import can_write, role_of
+from salesops.accounts.roles import Role
+
+logger = logging.getLogger(__name__)
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+def _require_finance(actor) -> None:
+    if not can_write(actor, money=True):
+        raise PermissionError(_("Only finance records money."))
+
+
+def _money(value, field: str) -> Decimal:
+    """A positive amount in yuan with at most two decimals (fen); never rounded silently."""
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError as exc:
+        raise ValidationError({field: _("Enter an amount in yuan.")}) from exc
+    if not amount.is_finite() or amount != amount.quantize(CENT):
+        raise ValidationError({field: _("Enter an amount in yuan with at most two decimals.")})
+    if amount <= 0:
+        raise ValidationError({field: _("The amount must be more than zero.")})
+    return amount
+
+
+@transaction.atomic
+def receivable_create(
+    *,
+    actor,
+    customer: Customer,
+    number: str,
+    issue_date: date,
+    due_date: date,
+    amount: Decimal,
+    kind: str = Receivable.Kind.NORMAL,
+    source: str = Receivable.Source.MANUAL,
+    allocated: Decimal = ZERO,
+    opportunity=None,
+    note: str = "",
+) -> Receivable:
+    """A receivable (manual, opening balance or contract milestone). `allocated` is only for
+    opening balances: the part paid before the system existed, with no payment record."""
+    _require_finance(actor)
+    amount = _money(amount, "amount")
+    allocated = Decimal(allocated)
+    if allocated and source != Receivable.Source.OPENING:
+        raise ValidationError({"allocated": _("Only opening balances start partly paid.")})
+    if allocated < 0 or allocated > amount or allocated != allocated.quantize(CENT):
+        raise ValidationError({"allocated": _("Already paid must be between 0 and the amount.")})
+    if due_date < issue_date:
+        raise ValidationError({"due_date": _("The due date cannot be before the issue date.")})
+    receivable = Receivable(
+        customer=customer,
+        number=number.strip(),
+        issue_date=issue_date,
+        due_date=due_date,
+        amount=amount,
+        kind=kind,
+        source=source,
+        allocated=allocated,
+        opening_paid=allocated,
+        opportunity=opportunity,
+        note=note,
+    )
+    receivable.full_clean()
+    receivable.save()
+    return receivable
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    actor,
+    customer: Customer,
+    date: date,
+    amount: Decimal,
+    method: str,
+    reference: str = "",
+    submission_key: uuid.UUID | None = None,
+    allocate: bool = True,
+    now: datetime | None = None,
+) -> Payment:
+    """Record money received. With a submission_key, a second submit of the same form returns
+    the first payment instead of recording the money twice. By default the payment is then
+    allocated to the customer's open receivables, oldest due first."""
+    _require_finance(actor)
+    if submission_key is not None:
+        existing = Payment.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    payment = Payment(
+        customer=customer,
+        date=date,
+        amount=_money(amount, "amount"),
+        method=method,
+        reference=reference.strip(),
+        recorded_by=actor,
+        recorded_at=now or timezone.now(),
+        submission_key=submission_key,
+    )
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("A payment cannot be received in the future.")})
+    payment.full_clean(exclude=["submission_key"])
+    try:
+        with transaction.atomic():
+            payment.save()
+    except IntegrityError:
+        # The same form submitted twice at once: the other request won; return its payment.
+        existing = Payment.objects.filter(submission_key=submission_key).first()
+        if existing is None:
+            raise
+        return existing
+    if allocate:
+        payment_allocate_oldest_first(actor=actor, payment=payment)
+    return Payment.objects.get(pk=payment.pk)
+
+
+@dataclass(frozen=True)
+class AllocationRequest:
+    receivable: Receivable
+    amount: Decimal
+
+
+def _lock_payment(payment: Payment) -> Payment:
+    return Payment.objects.select_for_update().get(pk=payment.pk)
+
+
+def _apply(*, actor, payment: Payment, receivable: Receivable, amount: Decimal) -> Allocation:
+    """Move `amount` from a locked payment to a locked receivable, within both limits."""
+    if receivable.customer_id != payment.customer_id:
+        raise ValidationError(_("A payment pays only its own customer's receivables."))
+    if amount > payment.amount - payment.allocated:
+        raise ValidationError(
+            _("Only ¥%(left)s of this payment is unallocated.") % {"left": payment.unallocated}
+        )
+    if amount > receivable.balance:
+        raise ValidationError(
+            _("Receivable %(number)s has only ¥%(balance)s open.")
+            % {"number": receivable.number, "balance": receivable.balance}
+        )
+    allocation = Allocation.objects.create(
+        payment=payment, receivable=receivable, amount=amount, created_by=actor
+    )
+    # F() updates: the database adds to the committed value under the row lock.
+    Payment.objects.filter(pk=payment.pk).update(allocated=F("allocated") + amount)
+    Receivable.objects.filter(pk=receivable.pk).update(allocated=F("allocated") + amount)
+    payment.allocated += amount
+    receivable.allocated += amount
+    return allocation
+
+
+@transaction.atomic
+def payment_allocate(
+    *, actor, payment: Payment, requests: list[AllocationRequest]
+) -> list[Allocation]:
+    """Allocate parts of a payment to receivables finance chose. All requested parts or none."""
+    _require_finance(actor)
+    payment = _lock_payment(payment)
+    if payment.voided_at:
+        raise ValidationError(_("A voided payment cannot be allocated."))
+    ids = sorted({r.receivable.pk for r in requests})
+    receivables = {
+        r.pk: r for r in Receivable.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    }
+    allocations = []
+    for request in requests:
+        amount = _money(request.amount, "amount")
+        allocations.append(
+            _apply(
+                actor=actor,
+                payment=payment,
+                receivable=receivables[request.receivable.pk],
+                amount=amount,
+            )
+        )
+    _after_collection(receivables.values())
+    return allocations
+
+
+@transaction.atomic
+def payment_allocate_oldest_first(*, actor, payment: Payment) -> list[Allocation]:
+    """Allocate what is left of a payment to the customer's open receivables, oldest due first."""
+    _require_finance(actor)
+    payment = _lock_payment(payment)
+    if payment.voided_at:
+        raise ValidationError(_("A voided payment cannot be allocated."))
+    receivables = list(
+        Receivable.objects.select_for_update()
+        .filter(customer_id=payment.customer_id)
+        .open()
+        .order_by("due_date", "pk")
+    )
+    allocations = []
+    for receivable in receivables:
+        left = payment.amount - payment.allocated
+        if left <= 0:
+            break
+        amount = min(left, receivable.balance)
+        if amount > 0:
+            allocations.append(
+                _apply(actor=actor, payment=payment, receivable=receivable, amount=amount)
+            )
+    _after_collection(receivables)
+    return allocations
+
+
+@transaction.atomic
+def payment_void(*, actor, payment: Payment, reason: str, now: datetime | None = None) -> Payment:
+    """Void a payment with a reason: its allocations are reversed, nothing is deleted."""
+    _require_finance(actor)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the payment is voided.")})
+    payment = _lock_payment(payment)
+    if payment.voided_at:
+        raise ValidationError(_("This payment is already voided."))
+    now = now or timezone.now()
+    allocations = list(payment.allocations.active().order_by("receivable_id"))
+    locked = {
+        r.pk: r
+        for r in Receivable.objects.select_for_update()
+        .filter(pk__in=[a.receivable_id for a in allocations])
+        .order_by("pk")
+    }
+    for allocation in allocations:
+        Receivable.objects.filter(pk=allocation.receivable_id).update(
+            allocated=F("allocated") - allocation.amount
+        )
+        allocation.reversed_at = now
+        allocation.save(update_fields=["reversed_at"])
+    payment.allocated = ZERO
+    payment.voided_at, payment.voided_by, payment.void_reason = now, actor, reason.strip()
+    payment.save(update_fields=["allocated", "voided_at", "voided_by", "void_reason"])
+    logger.info(
+        "payment %s voided by %s: %s (%s receivables reopened)",
+        payment.pk,
+        actor,
+        reason,
+        len(locked),
+    )
+    return payment
+
+
+@transaction.atomic
+def receivable_write_off(
+    *, actor, receivable: Receivable, amount: Decimal, reason: str, on: date
+) -> WriteOff:
+    """Finance writes off bad debt (坏账核销) with a reason; never more than the open balance."""
+    _require_finance(actor)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the debt is written off.")})
+    receivable = Receivable.objects.select_for_update().get(pk=receivable.pk)
+    amount = _money(amount, "amount")
+    if amount > receivable.balance:
+        raise ValidationError(
+            {"amount": _("Only ¥%(balance)s is open.") % {"balance": receivable.balance}}
+        )
+    write_off = WriteOff.objects.create(
+        receivable=receivable, amount=amount, date=on, reason=reason.strip(), written_off_by=actor
+    )
+    Receivable.objects.filter(pk=receivable.pk).update(written_off=F("written_off") + amount)
+    return write_off
+
+
+def _after_collection(receivables) -> None:
+    """When every receivable of a committed deal is settled, the deal reaches level 6."""
+    from opportunities.models import Opportunity
+    from opportunities.services import opportunity_mark_collected
+
+    opportunity_ids = {r.opportunity_id for r in receivables if r.opportunity_id}
+    for opportunity in Opportunity.objects.filter(
+        pk__in=opportunity_ids, status="open", stage__level=5
+    ):
+        if not Receivable.objects.filter(opportunity=opportunity).open().exists():
+            opportunity_mark_collected(opportunity=opportunity)
+
+
+# --- Credit hold --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def credit_hold_put(*, customer: Customer, reason: str, actor=None) -> bool:
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.credit_hold:
+        return False
+    customer.credit_hold, customer.credit_hold_since = True, timezone.now()
+    customer.credit_hold_reason = reason
+    customer.save(
+        update_fields=["credit_hold", "credit_hold_since", "credit_hold_reason", "updated_at"]
+    )
+    CreditHoldEvent.objects.create(customer=customer, kind="hold", reason=reason, actor=actor)
+    return True
+
+
+@transaction.atomic
+def credit_hold_release(*, actor, customer: Customer, reason: str) -> Customer:
+    """停止供货 is lifted only by a manager (or admin), with a reason."""
+    if role_of(actor) not in (Role.MANAGER, Role.ADMIN):
+        raise PermissionError(_("Only a manager may release a credit hold."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the hold is released.")})
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if not customer.credit_hold:
+        raise ValidationError(_("This customer is not on credit hold."))
+    customer.credit_hold, customer.credit_hold_since, customer.credit_hold_reason = False, None, ""
+    customer.save(
+        update_fields=["credit_hold", "credit_hold_since", "credit_hold_reason", "updated_at"]
+    )
+    CreditHoldEvent.objects.create(
+        customer=customer, kind="release", reason=reason.strip(), actor=actor
+    )
+    return customer

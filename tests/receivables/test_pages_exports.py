@@ -1,0 +1,227 @@
+"""Receivables pages and exports: numbers as numbers, no formulas from user text, exactly the
+rows the viewer may see, constant query counts, and the payment form's double submit."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from customers.services.customers import contact_save, customer_create
+from receivables import jobs
+from receivables.models import AgingSnapshot, Payment
+
+pytestmark = pytest.mark.django_db
+AS_OF = date(2026, 11, 23)
+
+
+@pytest.fixture
+def two_books(org, buyer, invoice):
+    evil = customer_create(actor=org["rep3"], name='=HYPERLINK("http://x")公司')
+    contact_save(
+        actor=org["rep3"],
+        customer=evil,
+        name="@张三",
+        mobile="+8613900000000",
+        decision_role="purchaser",
+    )
+    invoice("AR-1", AS_OF - timedelta(days=40), "1234.56")
+    invoice("AR-2", AS_OF - timedelta(days=95), "1000", customer=evil)
+    return buyer, evil
+
+
+def sheet_of(response):
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return load_workbook(BytesIO(response.content)).active
+
+
+def test_aging_export_columns_numbers_totals_frozen_header_and_filters(client, org, two_books):
+    client.force_login(org["finance1"])
+    response = client.get(
+        reverse("aging_export"), {"as_of": AS_OF.isoformat(), "group_by": "customer"}
+    )
+    sheet = sheet_of(response)
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == (
+        "分组",
+        "负责人",
+        "未到期",
+        "1-30天",
+        "31-60天",
+        "61-90天",
+        "90天以上",
+        "合计",
+    )
+    body = {row[0]: row for row in rows[1:-1]}
+    assert body["苏州恒通电子科技有限公司"][1:] == ("rep1", 0, 0, 1234.56, 0, 0, 1234.56)
+    evil_row = body['=HYPERLINK("http://x")公司']
+    assert (evil_row[6], evil_row[7]) == (1000, 1000)
+    assert rows[-1] == ("合计", None, 0, 0, 1234.56, 0, 1000, 2234.56)
+    # The customer name that looks like a formula is text, not a formula.
+    cell = next(c for c in sheet["A"] if c.value == '=HYPERLINK("http://x")公司')
+    assert cell.data_type == "s"
+    assert isinstance(sheet["H2"].value, (int, float))
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref.startswith("A1:H")
+
+
+def test_aging_export_rows_are_the_viewers_scope(client, org, two_books):
+    client.force_login(org["rep1"])
+    sheet = sheet_of(client.get(reverse("aging_export"), {"as_of": AS_OF.isoformat()}))
+    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == ["苏州恒通电子科技有限公司", "合计"]
+
+
+def test_bad_aging_parameters_are_a_400(client, org):
+    client.force_login(org["finance1"])
+    assert client.get(reverse("aging"), {"as_of": "2026-13-01"}).status_code == 400
+    assert client.get(reverse("aging_export"), {"group_by": "planet"}).status_code == 400
+
+
+def test_collection_export_has_contacts_days_and_safe_text(client, org, two_books):
+    jobs.escalate_overdue(as_of=AS_OF)
+    client.force_login(org["finance1"])
+    sheet = sheet_of(client.get(reverse("collections_export"), {"as_of": AS_OF.isoformat()}))
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:8] == (
+        "客户",
+        "负责人",
+        "联系人",
+        "电话",
+        "单据号",
+        "到期日",
+        "逾期天数",
+        "未收金额",
+    )
+    first = rows[1]  # most overdue first
+    assert first[0] == '=HYPERLINK("http://x")公司'
+    assert (first[2], first[3], first[4], first[6], first[7], first[8]) == (
+        "@张三",
+        "+8613900000000",
+        "AR-2",
+        95,
+        1000,
+        "停止供货",
+    )
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            assert cell.data_type != "f"
+    assert len(rows) == 3
+
+
+def test_collection_list_for_a_rep_shows_only_their_customers(client, org, two_books):
+    client.force_login(org["rep3"])
+    items = client.get(reverse("collections"), {"as_of": AS_OF.isoformat()}).context["page_obj"]
+    assert [i.receivable.number for i in items] == ["AR-2"]
+
+
+def test_pages_query_counts_do_not_grow(client, org, buyer, invoice, django_assert_max_num_queries):
+    client.force_login(org["finance1"])
+    invoice("AR-0", AS_OF - timedelta(days=40), "100")
+    urls = [
+        reverse("aging") + f"?as_of={AS_OF}",
+        reverse("collections") + f"?as_of={AS_OF}",
+        reverse("receivable_list"),
+        reverse("payment_list"),
+    ]
+    counts = {}
+    for url in urls:
+        with django_assert_max_num_queries(20) as few:
+            client.get(url)
+        counts[url] = len(few.captured_queries)
+    for index in range(1, 30):
+        invoice(f"AR-{index}", AS_OF - timedelta(days=index * 4), "100")
+    for url in urls:
+        with django_assert_max_num_queries(counts[url]):
+            client.get(url)
+
+
+def test_payment_form_double_submit_records_one_payment(client, org, buyer, invoice):
+    invoice("AR-1", AS_OF - timedelta(days=10), "500")
+    client.force_login(org["finance1"])
+    form = client.get(reverse("payment_create")).context["form"]
+    key = form["submission_key"].value()
+    data = {
+        "customer": buyer.pk,
+        "date": "2026-11-20",
+        "amount": "500.00",
+        "method": "transfer",
+        "allocate": "on",
+        "submission_key": key,
+    }
+    first = client.post(reverse("payment_create"), data)
+    second = client.post(reverse("payment_create"), data)
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url
+    assert Payment.objects.count() == 1
+
+
+def test_payment_form_errors_write_nothing(client, org, buyer):
+    client.force_login(org["finance1"])
+    response = client.post(
+        reverse("payment_create"),
+        {"customer": buyer.pk, "date": "2999-01-01", "amount": "-1", "method": "transfer"},
+    )
+    assert response.status_code == 200
+    assert {"amount", "submission_key"} <= set(response.context["form"].errors)
+    assert not Payment.objects.exists()
+
+
+def test_aging_snapshot_is_idempotent(org, buyer, invoice):
+    invoice("AR-1", AS_OF - timedelta(days=40), "1000")
+    assert jobs.aging_snapshot(as_of=AS_OF) == 1
+    assert jobs.aging_snapshot(as_of=AS_OF) == 1
+    snapshot = AgingSnapshot.objects.get()
+    assert (snapshot.b2, snapshot.total) == (Decimal("1000.00"), Decimal("1000.00"))
+
+
+def test_kpis_collection_rate_dso_and_bad_debt(client, org, buyer, invoice):
+    from receivables.services import payment_record, receivable_write_off
+
+    invoice("AR-1", date(2026, 10, 10), "1000", issued=date(2026, 10, 1))
+    second = invoice("AR-2", date(2026, 10, 20), "3000", issued=date(2026, 10, 1))
+    payment_record(
+        actor=org["finance1"],
+        customer=buyer,
+        date=date(2026, 10, 25),
+        amount=Decimal("1000"),
+        method="transfer",
+    )
+    receivable_write_off(
+        actor=org["finance1"],
+        receivable=second,
+        amount=Decimal("300"),
+        reason="客户破产",
+        on=date(2026, 10, 30),
+    )
+    client.force_login(org["finance1"])
+    kpis = client.get(
+        reverse("receivable_kpis"), {"start": "2026-10-01", "end": "2026-10-31"}
+    ).context["kpis"]
+    assert (kpis.due_in_period, kpis.collected_in_period) == (
+        Decimal("4000.00"),
+        Decimal("1000.00"),
+    )
+    assert kpis.collection_rate == Decimal("0.2500")
+    assert kpis.sales == Decimal("4000.00")
+    # Open on Sep 30: 0; on Oct 31: 4000 − 1000 paid − 300 written off = 2700; average 1350.
+    assert kpis.average_receivables == Decimal("1350.00")
+    assert kpis.turnover == Decimal("34.89")  # 4000 × 365 / 31 ÷ 1350
+    assert kpis.dso == Decimal("10.5")  # 365 ÷ 34.89
+    assert kpis.bad_debt_rate == Decimal("0.0750")  # 300 ÷ 4000
+    assert kpis.by_owner == [
+        {
+            "key": "rep1",
+            "due": Decimal("4000.00"),
+            "collected": Decimal("1000.00"),
+            "rate": Decimal("0.2500"),
+        }
+    ]
+    assert (
+        client.get(
+            reverse("receivable_kpis"), {"start": "2026-11-01", "end": "2026-10-01"}
+        ).status_code
+        == 400
+    )
