@@ -55,7 +55,7 @@ compilemessages:
 	$(RUN) python scripts/compilemessages.py
 
 bench: install
-	$(RUN) pytest benchmarks --benchmark-only -p no:cacheprovider $(PYTEST_ARGS)
+	$(RUN) pytest benchmarks --benchmark-only -p no:cacheprovider -s --benchmark-columns=min,mean,max,rounds $(PYTEST_ARGS)
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from customers.models import FollowUp
 from receivables import aging
 from receivables.models import (
+    AgingSnapshot,
     Allocation,
     EscalationEvent,
     EscalationLevel,
@@ -253,6 +254,16 @@ class Kpis:
     bad_debt_rate: Decimal | None
     by_owner: list[dict]
     by_tier: list[dict]
+    by_team: list[dict] = field(default_factory=list)
+    normal_rate: Decimal = Decimal("0.85")
+
+    @property
+    def normal_percent(self) -> int:
+        return int(self.normal_rate * 100)
+
+
+# DOMAIN.md: collection rate normal ≥ 85 %; tier A ≥ 90 %, tier B 70–80 %, C gets a special plan.
+TIER_THRESHOLDS = {"A": Decimal("0.90"), "B": Decimal("0.70")}
 
 
 def _rate(numerator: Decimal, denominator: Decimal) -> Decimal | None:
@@ -290,6 +301,15 @@ def kpis(*, user, start: date, end: date) -> Kpis:
         due, end, "receivable__customer__owner__username", "customer__owner__username"
     )
     by_tier = _rates_by(due, end, "receivable__customer__tier", "customer__tier")
+    for row in by_tier:
+        row["threshold"] = TIER_THRESHOLDS.get(row["key"], settings.collection_rate_normal)
+        row["below"] = row["rate"] is not None and row["rate"] < row["threshold"]
+    by_team = _rates_by(
+        due, end, "receivable__customer__owner__team__name", "customer__owner__team__name"
+    )
+    _add_targets(by_owner, scoped=scoped, start=start, end=end)
+    for row in [*by_owner, *by_team]:
+        row["below"] = row["rate"] is not None and row["rate"] < settings.collection_rate_normal
     return Kpis(
         start=start,
         end=end,
@@ -305,6 +325,8 @@ def kpis(*, user, start: date, end: date) -> Kpis:
         bad_debt_rate=_rate(written, total_issued),
         by_owner=by_owner,
         by_tier=by_tier,
+        by_team=by_team,
+        normal_rate=settings.collection_rate_normal,
     )
 
 
@@ -315,6 +337,37 @@ def _outstanding(user, as_of: date) -> Decimal:
     ):
         total += max(item["amount"] - item["collected_as_of"] - item["written_off_as_of"], ZERO)
     return total
+
+
+def _add_targets(rows: list[dict], *, scoped, start: date, end: date) -> None:
+    """Each owner's collection target (回款目标) for quarters starting in the period, and the
+    money collected on their customers in the period (any receivable), for target achievement."""
+    from opportunities.models import SalesTarget
+
+    targets = dict(
+        SalesTarget.objects.filter(
+            owner__username__in=[r["key"] for r in rows],
+            period="quarter",
+            period_start__gte=start,
+            period_start__lte=end,
+        )
+        .values_list("owner__username")
+        .annotate(t=Sum("collection_target"))
+    )
+    collected = dict(
+        Allocation.objects.filter(
+            receivable__in=scoped,
+            reversed_at__isnull=True,
+            payment__date__gte=start,
+            payment__date__lte=end,
+        )
+        .values_list("receivable__customer__owner__username")
+        .annotate(t=Sum("amount"))
+    )
+    for row in rows:
+        row["target"] = targets.get(row["key"])
+        row["collected_in_period"] = collected.get(row["key"], ZERO)
+        row["achievement"] = _rate(row["collected_in_period"], row["target"] or ZERO)
 
 
 def _rates_by(due_qs, end: date, allocation_key: str, receivable_key: str) -> list[dict]:
@@ -372,3 +425,29 @@ def group_flagged(*, customer) -> bool:
         level__from_days__gte=Subquery(third),
         receivable__amount__gt=F("receivable__allocated") + F("receivable__written_off"),
     ).exists()
+
+
+def aging_trend(*, user, end: date, days: int = 30) -> list[dict]:
+    """Daily totals of the nightly snapshots for the customers `user` may see, oldest first,
+    with each day's share of the 90+ bucket; one query."""
+    from customers.models import Customer
+
+    customers = Customer.objects.all() if user is None else Customer.objects.visible_to(user)
+    rows = (
+        AgingSnapshot.objects.filter(
+            customer__in=customers, as_of__gt=end - timedelta(days=days), as_of__lte=end
+        )
+        .values("as_of")
+        .annotate(
+            total=Sum("total"),
+            overdue=Sum("b1") + Sum("b2") + Sum("b3") + Sum("b4"),
+            late=Sum("b4"),
+        )
+        .order_by("as_of")
+    )
+    points = list(rows)
+    peak = max((p["total"] for p in points), default=ZERO) or Decimal(1)
+    for point in points:
+        point["height"] = int(point["total"] / peak * 100)
+        point["late_share"] = _rate(point["late"], point["total"])
+    return points

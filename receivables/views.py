@@ -284,7 +284,15 @@ def aging(request):
             % {"g": ", ".join(selectors.GROUPS)}
         )
     report = selectors.aging_report(user=request.user, as_of=as_of, group_by=group_by)
-    return render(request, "receivables/aging.html", {"report": report, "groups": selectors.GROUPS})
+    return render(
+        request,
+        "receivables/aging.html",
+        {
+            "report": report,
+            "groups": selectors.GROUPS,
+            "trend": selectors.aging_trend(user=request.user, end=as_of),
+        },
+    )
 
 
 AGING_HEADERS = ["分组", "负责人", "未到期", "1-30天", "31-60天", "61-90天", "90天以上", "合计"]

@@ -217,11 +217,65 @@ def test_kpis_collection_rate_dso_and_bad_debt(client, org, buyer, invoice):
             "due": Decimal("4000.00"),
             "collected": Decimal("1000.00"),
             "rate": Decimal("0.2500"),
+            "target": None,
+            "collected_in_period": Decimal("1000.00"),
+            "achievement": None,
+            "below": True,  # 25 % < the normal 85 %
         }
     ]
+    assert [(r["key"], r["threshold"], r["below"]) for r in kpis.by_tier] == [
+        ("C", Decimal("0.8500"), True)
+    ]
+    assert [r["key"] for r in kpis.by_team] == ["华东销售一部"]
     assert (
         client.get(
             reverse("receivable_kpis"), {"start": "2026-11-01", "end": "2026-10-01"}
         ).status_code
         == 400
     )
+
+
+def test_collection_target_achievement(client, org, buyer, invoice):
+    from receivables.services import payment_record
+    from tests.factories import SalesTargetFactory
+
+    SalesTargetFactory(
+        owner=org["rep1"],
+        period="quarter",
+        period_start=date(2026, 10, 1),
+        collection_target=Decimal("4000"),
+    )
+    invoice("AR-1", date(2026, 10, 10), "5000", issued=date(2026, 9, 1))
+    payment_record(
+        actor=org["finance1"],
+        customer=buyer,
+        date=date(2026, 11, 2),
+        amount=Decimal("3000"),
+        method="transfer",
+    )
+    client.force_login(org["manager1"])
+    kpis = client.get(reverse("receivable_kpis"), {"start": "2026-10-01", "end": "2026-12-31"})
+    (row,) = kpis.context["kpis"].by_owner
+    assert (row["target"], row["collected_in_period"], row["achievement"]) == (
+        Decimal("4000.00"),
+        Decimal("3000.00"),
+        Decimal("0.7500"),
+    )
+
+
+def test_aging_page_shows_the_snapshot_trend(client, org, buyer, invoice):
+    from receivables.selectors import aging_trend
+
+    invoice("AR-1", AS_OF - timedelta(days=40), "1000")
+    invoice("AR-2", AS_OF + timedelta(days=29), "500", issued=AS_OF - timedelta(days=1))
+    jobs.aging_snapshot(as_of=AS_OF - timedelta(days=2))
+    jobs.aging_snapshot(as_of=AS_OF)
+    trend = aging_trend(user=org["rep1"], end=AS_OF)
+    assert [(p["as_of"], p["total"], p["height"]) for p in trend] == [
+        (AS_OF - timedelta(days=2), Decimal("1000.00"), 66),
+        (AS_OF, Decimal("1500.00"), 100),
+    ]
+    assert aging_trend(user=org["rep3"], end=AS_OF) == []
+    client.force_login(org["rep1"])
+    html = client.get(reverse("aging"), {"as_of": AS_OF.isoformat()}).content.decode()
+    assert 'data-testid="trend"' in html
