@@ -131,11 +131,12 @@ def _release(customer_pk: int, *, as_of: date, now: datetime, limit: int) -> int
 
 
 def claims_in_window(user, *, now: datetime) -> int:
+    """Claims in the 30 days up to `now`, and any stamped later: a concurrent claim that took
+    its clock reading a moment after ours must still count against the cap."""
     return OwnershipEvent.objects.filter(
         kind=OwnershipEvent.Kind.CLAIMED,
         to_owner=user,
         created_at__gt=now - timedelta(days=30),
-        created_at__lte=now,
     ).count()
 
 
