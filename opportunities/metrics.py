@@ -5,13 +5,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 
 
 def weighted(amount: Decimal, probability_percent: Decimal) -> Decimal:
-    return (amount * probability_percent / 100).quantize(CENT)
+    return (amount * probability_percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def weighted_pipeline(rows: Iterable[tuple[Decimal, Decimal]]) -> Decimal:
@@ -25,7 +25,7 @@ def v_value(*, pipeline: Decimal, target: Decimal, achieved: Decimal) -> Decimal
     remaining = target - achieved
     if remaining <= 0:
         return None
-    return (pipeline / remaining).quantize(CENT)
+    return (pipeline / remaining).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

@@ -156,7 +156,9 @@ class Opportunity(models.Model):
 
     @property
     def weighted_amount(self) -> Decimal:
-        return (self.amount * self.stage.win_probability / 100).quantize(Decimal("0.01"))
+        from opportunities.metrics import weighted
+
+        return weighted(self.amount, self.stage.win_probability)
 
 
 class ChecklistTick(models.Model):
