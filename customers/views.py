@@ -1,9 +1,5 @@
 """Customer pages: list, export, detail, edit, contacts, history, reassignment, pool, import."""
 
-import uuid
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +20,8 @@ from receivables.selectors import customer_money, group_flagged
 from salesops.accounts.access import can_write, role_of
 from salesops.accounts.decorators import permission_errors_as_403, role_required
 from salesops.accounts.roles import Role
-from salesops.core.excel import ExcelRefusedError, build_workbook, open_worksheet
+from salesops.core.excel import build_workbook
+from salesops.core.import_flow import IMPORT_DIR, StoredUpload, import_page
 
 PAGE_SIZE = 25
 EXPORT_LIMIT = 20_000
@@ -359,76 +356,35 @@ def customer_claim(request, pk: int):
 
 # --- Import -----------------------------------------------------------------------------------
 
-IMPORT_DIR = Path(settings.MEDIA_ROOT) / "imports"
 SESSION_KEY = "customer_import"
-
-
-def _stored_upload(request) -> Path | None:
-    token = request.session.get(SESSION_KEY)
-    if not token:
-        return None
-    path = IMPORT_DIR / f"{uuid.UUID(token)}.xlsx"
-    return path if path.is_file() else None
-
-
-def _drop_stored_upload(request) -> None:
-    path = _stored_upload(request)
-    if path is not None:
-        path.unlink(missing_ok=True)
-    request.session.pop(SESSION_KEY, None)
 
 
 @role_required(Role.MANAGER, Role.ADMIN)
 def customer_import(request):
     """Upload -> preview (every problem listed, nothing written) -> confirm (all or nothing)."""
-    # Bound on every POST, so a POST without a file says "required" instead of showing nothing.
-    form = ImportUploadForm(_posted(request), request.FILES if request.method == "POST" else None)
-    plan = None
-    if request.method == "POST" and "confirm" in request.POST:
-        path = _stored_upload(request)
-        if path is None:
-            messages.error(request, _("The uploaded file has expired; upload it again."))
-            return redirect("customer_import")
-        with path.open("rb") as upload:
-            try:
-                worksheet = open_worksheet(upload)
-            except ExcelRefusedError as exc:
-                _drop_stored_upload(request)
-                messages.error(request, str(exc))
-                return redirect("customer_import")
-            plan = imports.customer_import_plan(actor=request.user, worksheet=worksheet)
-            if plan.ok:
-                try:
-                    created, updated = imports.customer_import_apply(actor=request.user, plan=plan)
-                except ValidationError as exc:
-                    messages.error(
-                        request,
-                        _("Nothing was imported: %(error)s") % {"error": " ".join(exc.messages)},
-                    )
-                    return redirect("customer_import")
-        if plan.ok:
-            _drop_stored_upload(request)
-            messages.success(
-                request,
-                _("Imported: %(created)s created, %(updated)s updated.")
-                % {"created": created, "updated": updated},
-            )
-            return redirect("customer_list")
-    elif request.method == "POST" and form.is_valid():
-        # A new upload replaces any file waiting for confirmation, whatever its outcome: a
-        # confirm must never import an older file than the one last checked.
-        _drop_stored_upload(request)
-        upload = form.cleaned_data["file"]
-        try:
-            worksheet = open_worksheet(upload)
-        except ExcelRefusedError as exc:
-            form.add_error("file", str(exc))
-        else:
-            plan = imports.customer_import_plan(actor=request.user, worksheet=worksheet)
-            if plan.ok:
-                IMPORT_DIR.mkdir(parents=True, exist_ok=True)
-                token = str(uuid.uuid4())
-                upload.seek(0)
-                (IMPORT_DIR / f"{token}.xlsx").write_bytes(upload.read())
-                request.session[SESSION_KEY] = token
-    return render(request, "customers/import.html", {"form": form, "plan": plan})
+
+    def imported(plan, result):
+        created, updated = result
+        messages.success(
+            request,
+            _("Imported: %(created)s created, %(updated)s updated.")
+            % {"created": created, "updated": updated},
+        )
+        return redirect("customer_list")
+
+    return import_page(
+        request,
+        form_class=ImportUploadForm,
+        stored=StoredUpload(request, folder=IMPORT_DIR, session_key=SESSION_KEY),
+        check=lambda worksheet: imports.customer_import_plan(
+            actor=request.user, worksheet=worksheet
+        ),
+        write=lambda plan: imports.customer_import_apply(actor=request.user, plan=plan),
+        page="customer_import",
+        show=lambda form, plan: render(
+            request, "customers/import.html", {"form": form, "plan": plan}
+        ),
+        imported=imported,
+        # Problems found at confirmation: the upload stays and the posted form is shown.
+        keep_rechecked_upload=True,
+    )

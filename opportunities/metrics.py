@@ -8,6 +8,9 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
+RATE = Decimal("0.0001")
+TENTH = Decimal("0.1")
+SECONDS_PER_DAY = Decimal(86400)
 
 
 def weighted(amount: Decimal, probability_percent: Decimal) -> Decimal:
@@ -38,7 +41,7 @@ class Conversion:
     def rate(self) -> Decimal | None:
         if not self.reached:
             return None
-        return (Decimal(self.advanced) / Decimal(self.reached)).quantize(Decimal("0.0001"))
+        return (Decimal(self.advanced) / Decimal(self.reached)).quantize(RATE, ROUND_HALF_UP)
 
 
 def stage_conversion(max_levels: Iterable[int], *, levels: Sequence[int]) -> list[Conversion]:
@@ -59,17 +62,23 @@ def days_per_stage(
     """Average days an opportunity stays in each level, from (opportunity id, level entered,
     when) rows in time order per opportunity. Only finished stays count (the stay in the current
     level is still running), unless `now` is given to close them."""
-    stays: dict[int, list[float]] = defaultdict(list)
+    # Whole seconds in Decimal, not float days: an average of 6.25 days must round to 6.3.
+    stays: dict[int, list[Decimal]] = defaultdict(list)
     previous: dict[int, tuple[int, datetime]] = {}
+
+    def seconds(later: datetime, earlier: datetime) -> Decimal:
+        delta = later - earlier
+        return Decimal(delta.days * 86400 + delta.seconds)
+
     for opportunity_id, level, when in history:
         if opportunity_id in previous:
             entered_level, entered_at = previous[opportunity_id]
-            stays[entered_level].append((when - entered_at).total_seconds() / 86400)
+            stays[entered_level].append(seconds(when, entered_at))
         previous[opportunity_id] = (level, when)
     if now is not None:
         for level, entered_at in previous.values():
-            stays[level].append((now - entered_at).total_seconds() / 86400)
+            stays[level].append(seconds(now, entered_at))
     return {
-        level: (Decimal(str(sum(values) / len(values)))).quantize(Decimal("0.1"))
+        level: (sum(values) / len(values) / SECONDS_PER_DAY).quantize(TENTH, ROUND_HALF_UP)
         for level, values in sorted(stays.items())
     }

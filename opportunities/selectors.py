@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Max, Q, Sum
 from django.shortcuts import get_object_or_404
@@ -59,11 +59,15 @@ def board(*, user, owner=None) -> list[tuple[FunnelStage, list[Opportunity]]]:
 
 
 def period_bounds(period: str, as_of: date) -> tuple[date, date]:
+    """First and last day of the month, quarter or year containing `as_of`."""
     if period == "month":
         start = as_of.replace(day=1)
         end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     elif period == "year":
         start, end = as_of.replace(month=1, day=1), as_of.replace(month=12, day=31)
+    elif period != "quarter":
+        # Not silently a quarter: the targets would be looked up for a period that has none.
+        raise ValueError(f"unknown period: {period!r}")
     else:
         first_month = 3 * ((as_of.month - 1) // 3) + 1
         start = as_of.replace(month=first_month, day=1)
@@ -106,9 +110,15 @@ class Funnel:
         return (Decimal(self.won_count) / decided).quantize(Decimal("0.0001")) if decided else None
 
 
-def funnel(*, user, owners_qs=None, as_of: date, period: str = "quarter") -> Funnel:
+def funnel(
+    *, user, owners_qs=None, as_of: date, period: str = "quarter", target_owners=None
+) -> Funnel:
     """The funnel dashboard for the deals `user` may see, optionally narrowed (owners_qs
-    filters the opportunity queryset). A fixed number of queries whatever the row count."""
+    filters the opportunity queryset). A fixed number of queries whatever the row count.
+
+    The target is the sum of the period's sales targets of the people in `user`'s scope, also
+    of those who have no deal yet; narrowed, of the owners of the narrowed deals, unless
+    `target_owners` (users) names whose targets count."""
     qs = Opportunity.objects.visible_to(user)
     if owners_qs is not None:
         qs = owners_qs(qs)
@@ -143,13 +153,12 @@ def funnel(*, user, owners_qs=None, as_of: date, period: str = "quarter") -> Fun
             rows[level].avg_days = days
 
     start, end = period_bounds(period, as_of)
-    owner_ids = qs.values("owner")
-    target = (
-        SalesTarget.objects.filter(
-            owner__in=owner_ids, period=period, period_start=start
-        ).aggregate(total=Sum("sales_target"))["total"]
-        or ZERO
-    )
+    targets = SalesTarget.objects.visible_to(user).filter(period=period, period_start=start)
+    if target_owners is not None:
+        targets = targets.filter(owner__in=target_owners)
+    elif owners_qs is not None:
+        targets = targets.filter(owner__in=qs.values("owner"))
+    target = targets.aggregate(total=Sum("sales_target"))["total"] or ZERO
     achieved = (
         qs.exclude(status="lost")
         .filter(committed_at__date__gte=start, committed_at__date__lte=end)
@@ -174,17 +183,20 @@ def funnel(*, user, owners_qs=None, as_of: date, period: str = "quarter") -> Fun
         achieved=achieved,
         pipeline_for_target=pipeline,
         v_value=metrics.v_value(pipeline=pipeline, target=target, achieved=achieved),
-        coverage=((achieved + pipeline) / target).quantize(Decimal("0.0001")) if target else None,
+        coverage=(
+            ((achieved + pipeline) / target).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+            if target else None
+        ),
         won_count=qs.filter(committed_at__isnull=False).exclude(status="lost").count(),
         lost_count=lost.count(),
         lost_by_reason=list(
             lost.values("lost_reason__name")
             .annotate(n=Count("pk"), total=Sum("amount"))
-            .order_by("-n")
+            .order_by("-n", "lost_reason__sort_order", "lost_reason__name")
         ),
         lost_by_competitor=list(
             lost.exclude(competitor="").values("competitor")
-            .annotate(n=Count("pk"), total=Sum("amount")).order_by("-n")
+            .annotate(n=Count("pk"), total=Sum("amount")).order_by("-n", "competitor")
         ),
     )  # fmt: skip
 
@@ -202,13 +214,20 @@ def review(*, user, rep, as_of: date) -> dict:
     """One-to-one business review (业务回顾): one rep's deals only."""
     deals = opportunity_list(user=user).filter(owner=rep)
     last_quarter = as_of - timedelta(days=90)
+    # Closed in the 90 days up to as_of: a review of a past date must not show later results.
+    closed = {"closed_at__date__gte": last_quarter, "closed_at__date__lte": as_of}
     return {
         "open": list(deals.filter(status="open").order_by("-stage__level", "expected_close")),
-        "won": list(deals.filter(status="won", closed_at__date__gte=last_quarter)),
-        "lost": list(deals.filter(status="lost", closed_at__date__gte=last_quarter)),
+        "won": list(deals.filter(status="won", **closed)),
+        "lost": list(deals.filter(status="lost", **closed)),
         "stalled": list(
             deals.filter(status="open", stage_entered_at__date__lt=as_of - timedelta(days=30))
         ),
-        "funnel": funnel(user=user, owners_qs=lambda qs: qs.filter(owner=rep), as_of=as_of),
+        "funnel": funnel(
+            user=user,
+            owners_qs=lambda qs: qs.filter(owner=rep),
+            target_owners=[rep],  # the rep's target counts even before their first deal
+            as_of=as_of,
+        ),
         "last_activity": deals.aggregate(last=Max("followups__occurred_at"))["last"],
     }

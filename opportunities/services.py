@@ -22,6 +22,7 @@ from opportunities.models import (
     StageChange,
     TargetAdjustment,
 )
+from opportunities.selectors import period_bounds
 from salesops.accounts.access import can_write, role_of
 from salesops.accounts.models import User
 from salesops.accounts.roles import Role
@@ -182,6 +183,9 @@ def opportunity_mark_lost(
     now: datetime | None = None,
 ) -> Opportunity:  # fmt: skip
     _require_write(actor)
+    if reason is None:
+        # The database refuses a lost deal without a reason; say so instead of an IntegrityError.
+        raise ValidationError({"reason": _("Choose why the deal was lost.")})
     now = now or timezone.now()
     opportunity = _locked(opportunity)
     if opportunity.status != Opportunity.Status.OPEN:
@@ -270,10 +274,16 @@ TARGET_FIELDS = ("sales_target", "margin_target", "collection_target")
 
 
 def _require_manager_of(actor, owner: User) -> None:
+    """An admin, or the manager of the team `owner` belongs to; a manager is not their own
+    manager (their own targets are set and approved by an admin)."""
     role = role_of(actor)
     if role is Role.ADMIN:
         return
-    if role is not Role.MANAGER or not User.objects.visible_to(actor).filter(pk=owner.pk).exists():
+    if (
+        role is not Role.MANAGER
+        or owner.pk == actor.pk
+        or not User.objects.visible_to(actor).filter(pk=owner.pk).exists()
+    ):
         raise PermissionError(_("Only the rep's manager may do this."))
 
 
@@ -292,6 +302,16 @@ def target_set(
         margin_target=margin_target, collection_target=collection_target,
     )  # fmt: skip
     target.full_clean()
+    if period_bounds(period, period_start)[0] != period_start:
+        # The funnel looks targets up by the first day of the period; any other day is never found.
+        raise ValidationError(
+            {
+                "period_start": _(
+                    "A target period starts on the first day of its month, quarter or year."
+                )
+            }
+        )
+    target._history_user = actor  # simple_history: who set it
     target.save()
     return target
 
@@ -337,5 +357,6 @@ def target_adjustment_decide(
     if approve:
         target = SalesTarget.objects.select_for_update().get(pk=adjustment.target_id)
         setattr(target, adjustment.field, adjustment.new_value)
+        target._history_user = actor  # simple_history: the approver made the change
         target.save()
     return adjustment

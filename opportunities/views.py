@@ -377,6 +377,8 @@ def target_create(request):
     owners = (
         User.objects.visible_to(request.user).filter(groups__name__in=["rep", "manager"]).distinct()
     )
+    if role_of(request.user) is not Role.ADMIN:
+        owners = owners.exclude(pk=request.user.pk)  # a manager's own targets are set above them
     form = TargetForm(_posted(request), owners=owners)
     if request.method == "POST" and form.is_valid():
         try:

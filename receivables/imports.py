@@ -4,7 +4,7 @@ the same all-or-nothing contract. Re-importing a file never duplicates a receiva
 that already exists is a problem, never a silent update of a money record."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -15,11 +15,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from customers import credit_code
 from customers.models import Customer
-from customers.services.imports import Problem
 from receivables.models import Receivable
 from receivables.services import receivable_create
 from salesops.accounts.access import can_write
-from salesops.core.excel import MAX_COLUMNS, MAX_ROWS, is_formula
+from salesops.core.excel import MAX_ROWS
+from salesops.core.imports import ImportSheet, Plan, Problem, blank
 
 __all__ = [
     "COLUMNS",
@@ -76,14 +76,7 @@ class PlannedRow:
 
 
 @dataclass
-class ImportPlan:
-    rows: list[PlannedRow] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
+class ImportPlan(Plan[PlannedRow]):
     @property
     def creates(self) -> int:
         return len(self.rows)
@@ -99,17 +92,6 @@ class ImportPlan:
     @property
     def total_open(self) -> Decimal:
         return self.total_amount - self.total_paid
-
-
-def _normalize_header(text: Any) -> str:
-    return "".join(str(text or "").split()).lower()
-
-
-HEADER_KEYS = {_normalize_header(h): key for key, headers in COLUMNS.items() for h in headers}
-
-
-def _blank(value: Any) -> bool:
-    return value is None or value == ""
 
 
 def _text(value: Any) -> str:
@@ -180,83 +162,38 @@ def opening_balance_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
     Raises PermissionError for an actor who may not record money."""
     _require_finance(actor)
     plan = ImportPlan()
-    # Row numbers come from the position: cells Excel left out (EmptyCell) carry no row number.
-    rows = enumerate(worksheet.iter_rows(max_col=MAX_COLUMNS), start=1)
-    _header_number, header_cells = next(rows, (1, None))
-    if header_cells is None:
-        plan.problems.append(Problem(1, "-", _("the sheet is empty")))
-        return plan
-    columns: dict[int, str] = {}
-    header_text: dict[str, str] = {}
-    for index, cell in enumerate(header_cells):
-        key = HEADER_KEYS.get(_normalize_header(cell.value))
-        if key:
-            if key in header_text:
-                plan.problems.append(Problem(1, str(cell.value).strip(), _("column appears twice")))
-            columns[index], header_text[key] = key, str(cell.value).strip()
-    for key in REQUIRED:
-        if key not in header_text:
-            plan.problems.append(
-                Problem(1, "/".join(COLUMNS[key]), _("required column is missing"))
-            )
+    sheet = ImportSheet(worksheet, COLUMNS, REQUIRED, max_rows=MAX_ROWS)
+    plan.problems.extend(sheet.problems)
     if plan.problems:
         return plan
 
-    # First pass: the raw cells of every non-blank row, so existing numbers are looked up in
-    # one go instead of one query per row.
-    raw_rows: list[tuple[int, dict[str, Any], set[str]]] = []
-    too_many: Problem | None = None
-    for row_number, row_cells in rows:
-        if row_number > MAX_ROWS + 1:
-            if any(not _blank(getattr(cell, "value", None)) for cell in row_cells):
-                too_many = Problem(
-                    row_number, "-", _("more than %(max)s rows; split the file") % {"max": MAX_ROWS}
-                )
-                break
-            continue
-        raw: dict[str, Any] = {}
-        formulas: set[str] = set()
-        for index, key in columns.items():
-            if index >= len(row_cells):
-                continue
-            cell = row_cells[index]
-            if is_formula(cell):
-                formulas.add(key)
-                continue
-            value = cell.value
-            raw[key] = value.strip() if isinstance(value, str) else value
-        if not formulas and all(_blank(v) for v in raw.values()):
-            continue  # blank lines are not rows
-        raw_rows.append((row_number, raw, formulas))
+    # First pass: every non-blank row, so existing numbers are looked up in one go instead of
+    # one query per row.
+    sheet_rows = list(sheet.rows())
 
     by_name, by_code = _customer_index(actor)
     existing = _existing_numbers(
-        {_text(raw["number"]) for _row, raw, _f in raw_rows if not _blank(raw.get("number"))}
+        {_text(row.values["number"]) for row in sheet_rows if not blank(row.values.get("number"))}
     )
     seen_numbers: dict[str, int] = {}
 
-    for row_number, raw, formulas in raw_rows:
+    for sheet_row in sheet_rows:
+        row_number, raw = sheet_row.number, sheet_row.values
         problems_before = len(plan.problems)
+        plan.problems.extend(sheet_row.problems)
 
         def problem(key: str, message: str, row=row_number) -> None:
-            plan.problems.append(Problem(row, header_text.get(key, key), message))
-
-        for key in columns.values():
-            if key in formulas:
-                problem(key, _("formulas are not accepted; type the value"))
-        for key in REQUIRED:
-            if _blank(raw.get(key)) and key not in formulas:  # a formula is already reported
-                problem(key, _("required"))
+            plan.problems.append(sheet.problem(row, key, message))
 
         customer = None
-        if not _blank(raw.get("customer")):
+        if not blank(raw.get("customer")):
             text = _text(raw["customer"])
             customer = by_name.get(text) or by_code.get(credit_code.normalize(text))
             if customer is None:
                 problem("customer", _("no customer with this full name or credit code"))
 
         number = None
-        if not _blank(raw.get("number")):
+        if not blank(raw.get("number")):
             number = _text(raw["number"])
             if len(number) > NUMBER_MAX_LENGTH:
                 problem(
@@ -276,7 +213,7 @@ def opening_balance_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
 
         dates: dict[str, date] = {}
         for key in ("issue_date", "due_date"):
-            if not _blank(raw.get(key)):
+            if not blank(raw.get(key)):
                 try:
                     dates[key] = _date(raw[key])
                 except ValueError:
@@ -285,7 +222,7 @@ def opening_balance_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
             problem("due_date", _("before the issue date"))
 
         amount = None
-        if not _blank(raw.get("amount")):
+        if not blank(raw.get("amount")):
             try:
                 amount = _money(raw["amount"])
             except (InvalidOperation, ValueError):
@@ -296,7 +233,7 @@ def opening_balance_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
                     "amount", _("must be an amount in yuan, more than 0, with at most 2 decimals")
                 )
         paid = ZERO
-        if not _blank(raw.get("paid")):
+        if not blank(raw.get("paid")):
             try:
                 paid = _money(raw["paid"])
             except (InvalidOperation, ValueError):
@@ -306,7 +243,7 @@ def opening_balance_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
                     problem("paid", _("more than the amount"))
 
         kind = Receivable.Kind.NORMAL
-        if not _blank(raw.get("kind")):
+        if not blank(raw.get("kind")):
             kind = KINDS.get(_text(raw["kind"]).lower())
             if kind is None:
                 problem("kind", _("must be normal or retention (普通 or 质保金)"))
@@ -326,8 +263,8 @@ def opening_balance_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
             )
         )
 
-    if too_many is not None:  # the rows before it are checked all the same
-        plan.problems.append(too_many)
+    if sheet.too_many is not None:  # the rows before it are checked all the same
+        plan.problems.append(sheet.too_many)
     if not plan.rows and not plan.problems:
         plan.problems.append(Problem(2, "-", _("the file has no receivable rows")))
     return plan

@@ -12,6 +12,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from customers.models import Customer
@@ -24,6 +25,12 @@ from salesops.accounts.roles import Role
 from salesops.core.excel import build_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+GROUP_LABELS = [
+    ("customer", _l("Customer")),
+    ("owner", _l("Owner")),
+    ("team", _l("Team")),
+    ("region", _l("Region")),
+]
 
 
 def _posted(request):
@@ -289,7 +296,7 @@ def aging(request):
         "receivables/aging.html",
         {
             "report": report,
-            "groups": selectors.GROUPS,
+            "groups": GROUP_LABELS,
             "trend": selectors.aging_trend(user=request.user, end=as_of),
         },
     )

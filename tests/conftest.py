@@ -11,7 +11,9 @@ from importlib import import_module
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.utils import translation
 
+from salesops.core import excel
 from tests.factories import CustomerFactory, TeamFactory, UserFactory
 
 REQUIRE_SERVICES = os.environ.get("SALESOPS_REQUIRE_SERVICES") == "1"
@@ -122,3 +124,25 @@ def customers(org):
         owner: CustomerFactory(name=f"{owner}的客户", owner=org[owner])
         for owner in ("rep1", "rep2", "rep3", "manager1", "manager2")
     }
+
+
+# --- Excel imports ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def load_calls(monkeypatch):
+    """Replaces openpyxl's load_workbook inside salesops.core.excel; the list records calls."""
+    calls = []
+
+    def refuse_to_load(*args, **kwargs):
+        calls.append(args)
+        raise AssertionError("load_workbook must not be called for this file")
+
+    monkeypatch.setattr(excel, "load_workbook", refuse_to_load)
+    return calls

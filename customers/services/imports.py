@@ -1,6 +1,6 @@
 """Customer import from Excel: plan every row first, write only when no row has a problem."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,8 +19,18 @@ from customers.services.customers import (
 )
 from salesops.accounts.access import role_of
 from salesops.accounts.roles import Role
-from salesops.core.excel import MAX_COLUMNS, MAX_ROWS, is_formula
+from salesops.core.excel import MAX_ROWS
+from salesops.core.imports import ImportSheet, Plan, Problem, blank
 from salesops.core.models import Region
+
+__all__ = [
+    "COLUMNS",
+    "ImportPlan",
+    "PlannedRow",
+    "Problem",
+    "customer_import_apply",
+    "customer_import_plan",
+]
 
 # key: accepted header texts (Chinese first). Headers match case-insensitively, spaces ignored.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -41,16 +51,6 @@ REQUIRED = ("name", "owner")
 TEXT_LIMITS = {"name": 200, "legal_rep": 50, "address": 300, "phone": 30, "industry": 100}
 
 
-@dataclass(frozen=True)
-class Problem:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}, {self.column}: {self.message}"
-
-
 @dataclass
 class PlannedRow:
     row: int
@@ -63,14 +63,7 @@ class PlannedRow:
 
 
 @dataclass
-class ImportPlan:
-    rows: list[PlannedRow] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
+class ImportPlan(Plan[PlannedRow]):
     @property
     def creates(self) -> int:
         return sum(1 for row in self.rows if row.existing is None)
@@ -78,13 +71,6 @@ class ImportPlan:
     @property
     def updates(self) -> int:
         return sum(1 for row in self.rows if row.existing is not None)
-
-
-def _normalize_header(text: Any) -> str:
-    return "".join(str(text or "").split()).lower()
-
-
-HEADER_KEYS = {_normalize_header(h): key for key, headers in COLUMNS.items() for h in headers}
 
 
 def _decimal(value: Any) -> Decimal:
@@ -106,33 +92,12 @@ def _days(value: Any) -> int:
     return int(number)
 
 
-def _blank(value: Any) -> bool:
-    return value is None or value == ""
-
-
 def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
     """Read and check every row; nothing is written. Problems cite the spreadsheet's own row
     numbers (header = row 1) and the file's own column headers."""
     plan = ImportPlan()
-    # Row numbers come from the position: cells Excel left out (EmptyCell) carry no row number.
-    rows = enumerate(worksheet.iter_rows(max_col=MAX_COLUMNS), start=1)
-    _header_number, header_cells = next(rows, (1, None))
-    if header_cells is None:
-        plan.problems.append(Problem(1, "-", _("the sheet is empty")))
-        return plan
-    columns: dict[int, str] = {}
-    header_text: dict[str, str] = {}
-    for index, cell in enumerate(header_cells):
-        key = HEADER_KEYS.get(_normalize_header(cell.value))
-        if key:
-            if key in header_text:
-                plan.problems.append(Problem(1, str(cell.value).strip(), _("column appears twice")))
-            columns[index], header_text[key] = key, str(cell.value).strip()
-    for key in REQUIRED:
-        if key not in header_text:
-            plan.problems.append(
-                Problem(1, "/".join(COLUMNS[key]), _("required column is missing"))
-            )
+    sheet = ImportSheet(worksheet, COLUMNS, REQUIRED, max_rows=MAX_ROWS)
+    plan.problems.extend(sheet.problems)
     if plan.problems:
         return plan
 
@@ -145,44 +110,17 @@ def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
     seen_codes: dict[str, int] = {}
     seen_customers: dict[int, int] = {}
 
-    for row_number, row_cells in rows:
-        if row_number > MAX_ROWS + 1:
-            if any(not _blank(getattr(cell, "value", None)) for cell in row_cells):
-                plan.problems.append(
-                    Problem(
-                        row_number,
-                        "-",
-                        _("more than %(max)s rows; split the file") % {"max": MAX_ROWS},
-                    )
-                )
-                break
-            continue
+    for sheet_row in sheet.rows():
+        row_number, raw = sheet_row.number, sheet_row.values
         problems_before = len(plan.problems)
+        plan.problems.extend(sheet_row.problems)
 
         def problem(key: str, message: str, row=row_number) -> None:
-            plan.problems.append(Problem(row, header_text.get(key, key), message))
-
-        raw: dict[str, Any] = {}
-        formulas: set[str] = set()
-        for index, key in columns.items():
-            if index >= len(row_cells):
-                continue
-            cell = row_cells[index]
-            if is_formula(cell):
-                problem(key, _("formulas are not accepted; type the value"))
-                formulas.add(key)
-                continue
-            value = cell.value
-            raw[key] = value.strip() if isinstance(value, str) else value
-        if not formulas and all(_blank(v) for v in raw.values()):
-            continue  # blank lines are not rows
+            plan.problems.append(sheet.problem(row, key, message))
 
         values: dict[str, Any] = {}
-        for key in REQUIRED:
-            if _blank(raw.get(key)) and key not in formulas:  # a formula is already reported
-                problem(key, _("required"))
         for key, limit in TEXT_LIMITS.items():
-            if not _blank(raw.get(key)):
+            if not blank(raw.get(key)):
                 text = str(raw[key])
                 if len(text) > limit:
                     problem(key, _("longer than %(limit)s characters") % {"limit": limit})
@@ -192,7 +130,7 @@ def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
             if name in seen_names:
                 problem("name", _("same name as row %(row)s") % {"row": seen_names[name]})
             seen_names.setdefault(name, row_number)
-        if not _blank(raw.get("credit_code")):
+        if not blank(raw.get("credit_code")):
             try:
                 code = clean_credit_code(str(raw["credit_code"]))
             except ValidationError as exc:
@@ -204,7 +142,7 @@ def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
                     )
                 seen_codes.setdefault(code, row_number)
                 values["credit_code"] = code
-        if not _blank(raw.get("owner")):
+        if not blank(raw.get("owner")):
             username = str(raw["owner"])
             if username not in owners:
                 problem(
@@ -213,7 +151,7 @@ def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
                 )
             else:
                 values["owner"] = owners[username]
-        if not _blank(raw.get("region")):
+        if not blank(raw.get("region")):
             region = regions.get(str(raw["region"]))
             if region is None:
                 problem(
@@ -229,12 +167,12 @@ def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
         if tier:
             values["tier"] = tier
         for key in ("buying_power", "credit_limit"):
-            if not _blank(raw.get(key)):
+            if not blank(raw.get(key)):
                 try:
                     values[key] = _decimal(raw[key])
                 except (InvalidOperation, ValueError):
                     problem(key, _("must be an amount in yuan, 0 or more"))
-        if not _blank(raw.get("payment_terms_days")):
+        if not blank(raw.get("payment_terms_days")):
             try:
                 days = _days(raw["payment_terms_days"])
             except (InvalidOperation, ValueError):
@@ -279,12 +217,16 @@ def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
             ]
             for key in changed:
                 problem(
-                    key, _("Only a manager may change: %(fields)s.") % {"fields": header_text[key]}
+                    key,
+                    _("Only a manager may change: %(fields)s.")
+                    % {"fields": sheet.header_text[key]},
                 )
             if changed:
                 continue
         plan.rows.append(PlannedRow(row=row_number, values=values, existing=existing))
 
+    if sheet.too_many is not None:
+        plan.problems.append(sheet.too_many)
     if not plan.rows and not plan.problems:
         plan.problems.append(Problem(2, "-", _("the file has no customer rows")))
     return plan

@@ -5,19 +5,15 @@ Service-level tests run in English (the source strings); the command and the web
 Chinese, and their tests assert the Chinese lines they really print.
 """
 
-import os
-import subprocess
-import sys
 import zipfile
 from decimal import Decimal
-from io import BytesIO, StringIO
+from io import BytesIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
@@ -50,31 +46,13 @@ from tests.customers.xlsx_helpers import (
     xlsx_upload,
 )
 from tests.factories import CustomerFactory
+from tests.import_helpers import manage_process, pending_files, run_in_process
 
 pytestmark = pytest.mark.django_db
 
 NOT_XLSX = "This is not an Excel .xlsx file (save it as .xlsx and retry)."
 DAMAGED = "The file is damaged or not an .xlsx workbook."
 REGIONS = "华东、华北、华中、华南、西南、西北、东北"
-
-
-@pytest.fixture
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def load_calls(monkeypatch):
-    """Replaces openpyxl's load_workbook inside salesops.core.excel; the list records calls."""
-    calls = []
-
-    def refuse_to_load(*args, **kwargs):
-        calls.append(args)
-        raise AssertionError("load_workbook must not be called for this file")
-
-    monkeypatch.setattr(excel, "load_workbook", refuse_to_load)
-    return calls
 
 
 def plan_for(actor, rows) -> ImportPlan:
@@ -900,12 +878,7 @@ def test_a_cell_far_to_the_right_is_ignored(english, org):
 
 def run_command(*args) -> tuple[int, str, str]:
     """(exit status, stdout, stderr) of import_customers run in-process."""
-    stdout, stderr = StringIO(), StringIO()
-    try:
-        call_command("import_customers", *[str(a) for a in args], stdout=stdout, stderr=stderr)
-    except SystemExit as exit_:
-        return exit_.code, stdout.getvalue(), stderr.getvalue()
-    return 0, stdout.getvalue(), stderr.getvalue()
+    return run_in_process("import_customers", *args)
 
 
 def test_command_imports_a_clean_file_and_prints_the_counts(org, tmp_path):
@@ -1070,34 +1043,13 @@ def test_command_leaves_the_callers_language_alone(org, tmp_path):
 def test_command_exit_status_in_a_real_process(tmp_path):
     """The real exit status and streams of `manage.py import_customers`, against its own SQLite
     file (the test database lives in memory, out of a subprocess's reach)."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "salesops.settings.test",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'import.sqlite3'}",
-    }
-
-    def manage(*args):
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=settings.BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
-
-    migrated = manage("migrate", "-v0")
-    assert migrated.returncode == 0, migrated.stderr
-    setup = manage(
-        "shell",
-        "-c",
+    manage = manage_process(
+        tmp_path,
         "from django.contrib.auth.models import Group;"
         "from salesops.accounts.models import User;"
         "User.objects.create_superuser('admin', 'admin@example.com', 'x');"
         "User.objects.create_user('rep1').groups.add(Group.objects.get(name='rep'))",
     )
-    assert setup.returncode == 0, setup.stderr
     bad = write_xlsx(
         tmp_path, [["企业全称", "负责人"], ["甲有限公司", "nobody"], [None, "rep1"]], "bad.xlsx"
     )
@@ -1131,10 +1083,6 @@ def import_dir(monkeypatch, tmp_path) -> Path:
     folder = tmp_path / "imports"
     monkeypatch.setattr("customers.views.IMPORT_DIR", folder)
     return folder
-
-
-def pending_files(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*.xlsx")) if folder.exists() else []
 
 
 GOOD_ROWS = [

@@ -7,19 +7,15 @@ catalog's word for the same source string, so they hold before and after the tra
 the new strings are added.
 """
 
-import os
-import subprocess
-import sys
 from datetime import date, datetime, time
 from decimal import Decimal
-from io import BytesIO, StringIO
+from io import BytesIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
@@ -33,7 +29,6 @@ from receivables.imports import (
 )
 from receivables.models import Receivable
 from receivables.services import receivable_create
-from salesops.core import excel
 from salesops.core.excel import open_worksheet
 from tests.customers.xlsx_helpers import (
     CODE_1,
@@ -45,6 +40,7 @@ from tests.customers.xlsx_helpers import (
     xlsx_upload,
 )
 from tests.factories import CustomerFactory
+from tests.import_helpers import manage_process, pending_files, run_in_process
 
 pytestmark = pytest.mark.django_db
 
@@ -100,12 +96,6 @@ def zh_line(row: int, column: str, message: str, /, **params) -> str:
 
 
 @pytest.fixture
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
 def buyers(org):
     return {
         "fuzhou": CustomerFactory(name=FUZHOU, credit_code=CODE_1, owner=org["rep1"]),
@@ -127,19 +117,6 @@ def existing(org, buyers):
         "opening": receivable_create(number="QC-OLD", source="opening", **common),
         "manual": receivable_create(number="MAN-001", source="manual", **common),
     }
-
-
-@pytest.fixture
-def load_calls(monkeypatch):
-    """Replaces openpyxl's load_workbook inside salesops.core.excel; the list records calls."""
-    calls = []
-
-    def refuse_to_load(*args, **kwargs):
-        calls.append(args)
-        raise AssertionError("load_workbook must not be called for this file")
-
-    monkeypatch.setattr(excel, "load_workbook", refuse_to_load)
-    return calls
 
 
 def plan_for(actor, rows) -> ImportPlan:
@@ -517,14 +494,7 @@ def test_more_rows_than_allowed_are_a_problem(english, org, buyers, monkeypatch)
 
 def run_command(*args) -> tuple[int, str, str]:
     """(exit status, stdout, stderr) of import_opening_balances run in-process."""
-    stdout, stderr = StringIO(), StringIO()
-    try:
-        call_command(
-            "import_opening_balances", *[str(a) for a in args], stdout=stdout, stderr=stderr
-        )
-    except SystemExit as exit_:
-        return exit_.code, stdout.getvalue(), stderr.getvalue()
-    return 0, stdout.getvalue(), stderr.getvalue()
+    return run_in_process("import_opening_balances", *args)
 
 
 CREATED_3 = (
@@ -701,34 +671,13 @@ def test_command_leaves_the_callers_language_alone(org, buyers, tmp_path):
 def test_command_exit_status_in_a_real_process(tmp_path):
     """The real exit status and streams of `manage.py import_opening_balances`, against its own
     SQLite file (the test database lives in memory, out of a subprocess's reach)."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "salesops.settings.test",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'import.sqlite3'}",
-    }
-
-    def manage(*args):
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=settings.BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
-
-    migrated = manage("migrate", "-v0")
-    assert migrated.returncode == 0, migrated.stderr
-    setup = manage(
-        "shell",
-        "-c",
+    manage = manage_process(
+        tmp_path,
         "from customers.models import Customer;"
         "from salesops.accounts.models import User;"
         "admin = User.objects.create_superuser('admin', 'admin@example.com', 'x');"
         "Customer.objects.create(name='甲有限公司', owner=admin)",
     )
-    assert setup.returncode == 0, setup.stderr
     bad = write_xlsx(
         tmp_path,
         [CN_HEADERS[:5], ["乙有限公司", "Q-1", "2025-01-01", "2025-02-01", 1]],
@@ -768,10 +717,6 @@ def import_dir(monkeypatch, tmp_path) -> Path:
     folder = tmp_path / "imports"
     monkeypatch.setattr("receivables.import_views.IMPORT_DIR", folder)
     return folder
-
-
-def pending_files(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*.xlsx")) if folder.exists() else []
 
 
 def url() -> str:
