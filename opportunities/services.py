@@ -35,8 +35,16 @@ def _require_write(actor) -> None:
         raise PermissionError(_("Your role may not change opportunities."))
 
 
-def _locked(opportunity: Opportunity) -> Opportunity:
-    return Opportunity.objects.select_for_update().select_related("stage").get(pk=opportunity.pk)
+def _locked(opportunity: Opportunity, actor=None) -> Opportunity:
+    """The deal's row, locked. With an actor, only within their scope: the services enforce the
+    same visible_to as the views, so no caller can change another rep's deal."""
+    qs = Opportunity.objects.select_for_update().select_related("stage")
+    if actor is not None:
+        qs = qs.visible_to(actor)
+    try:
+        return qs.get(pk=opportunity.pk)
+    except Opportunity.DoesNotExist as exc:
+        raise PermissionError(_("This deal is outside your scope.")) from exc
 
 
 @transaction.atomic
@@ -86,7 +94,10 @@ def opportunity_update(*, actor, opportunity: Opportunity, **fields) -> Opportun
     allowed = {"name", "amount", "expected_close", "source", "description"}
     if set(fields) - allowed:
         raise TypeError(f"unknown fields: {sorted(set(fields) - allowed)}")
-    opportunity = _locked(opportunity)
+    opportunity = _locked(opportunity, actor)
+    if opportunity.status != Opportunity.Status.OPEN:
+        # Won and lost figures are history: reopen a lost deal to change it.
+        raise ValidationError(_("Only open deals can be edited."))
     for field, value in fields.items():
         setattr(opportunity, field, value)
     opportunity.full_clean()
@@ -100,7 +111,7 @@ def opportunity_tick(
 ) -> Opportunity:
     """Make exactly `item_ids` the ticked checklist items of the deal."""
     _require_write(actor)
-    opportunity = _locked(opportunity)
+    opportunity = _locked(opportunity, actor)
     valid = set(
         ChecklistItem.objects.filter(pk__in=item_ids, active=True).values_list("pk", flat=True)
     )
@@ -144,7 +155,7 @@ def opportunity_move(
     Back: allowed and recorded. Level 6 only through opportunity_mark_collected."""
     _require_write(actor)
     now = now or timezone.now()
-    opportunity = _locked(opportunity)
+    opportunity = _locked(opportunity, actor)
     if opportunity.status != Opportunity.Status.OPEN:
         raise ValidationError(_("Only open deals move; reopen a lost deal first."))
     if to_level == COLLECTED_LEVEL:
@@ -187,7 +198,7 @@ def opportunity_mark_lost(
         # The database refuses a lost deal without a reason; say so instead of an IntegrityError.
         raise ValidationError({"reason": _("Choose why the deal was lost.")})
     now = now or timezone.now()
-    opportunity = _locked(opportunity)
+    opportunity = _locked(opportunity, actor)
     if opportunity.status != Opportunity.Status.OPEN:
         raise ValidationError(_("Only an open deal can be lost."))
     opportunity.status = Opportunity.Status.LOST
@@ -206,7 +217,7 @@ def opportunity_mark_lost(
 def opportunity_reopen(*, actor, opportunity: Opportunity, now: datetime | None = None):
     _require_write(actor)
     now = now or timezone.now()
-    opportunity = _locked(opportunity)
+    opportunity = _locked(opportunity, actor)
     if opportunity.status != Opportunity.Status.LOST:
         raise ValidationError(_("Only a lost deal can be reopened."))
     opportunity.status = Opportunity.Status.OPEN
@@ -249,7 +260,7 @@ def deal_contact_set(
 ) -> DealContact:
     """Add or change a contact's role in the deal; marking one primary unmarks the others."""
     _require_write(actor)
-    opportunity = _locked(opportunity)
+    opportunity = _locked(opportunity, actor)
     if contact.customer_id != opportunity.customer_id:
         raise ValidationError({"contact": _("This person is a contact of another customer.")})
     if role not in DealContact.Role.values:
@@ -265,7 +276,7 @@ def deal_contact_set(
 @transaction.atomic
 def deal_contact_remove(*, actor, opportunity: Opportunity, contact: Contact) -> None:
     _require_write(actor)
-    _locked(opportunity).deal_contacts.filter(contact=contact).delete()
+    _locked(opportunity, actor).deal_contacts.filter(contact=contact).delete()
 
 
 # --- Targets ----------------------------------------------------------------------------------

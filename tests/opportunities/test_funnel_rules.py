@@ -233,3 +233,32 @@ def test_pure_metric_edges():
     assert metrics.weighted_pipeline([]) == D("0.00")
     assert metrics.stage_conversion([], levels=[1, 2, 3])[0].rate is None
     assert metrics.days_per_stage([]) == {}
+
+
+def test_services_refuse_a_deal_outside_the_actors_scope(org, customer):
+    deal = new_deal(org, customer)
+    ready_for(org, deal, 2)
+    for outsider in ("rep2", "manager2"):
+        with pytest.raises(PermissionError):
+            services.opportunity_move(actor=org[outsider], opportunity=deal, to_level=2)
+        with pytest.raises(PermissionError):
+            services.opportunity_mark_lost(
+                actor=org[outsider], opportunity=deal, reason=LostReason.objects.first()
+            )
+    deal.refresh_from_db()
+    assert (deal.stage.level, deal.status) == (1, "open")
+    assert (
+        services.opportunity_move(actor=org["manager1"], opportunity=deal, to_level=2).stage.level
+        == 2
+    )
+
+
+def test_closed_deals_keep_their_figures(org, customer):
+    deal = new_deal(org, customer)
+    services.opportunity_mark_lost(
+        actor=org["rep1"], opportunity=deal, reason=LostReason.objects.first()
+    )
+    with pytest.raises(ValidationError):
+        services.opportunity_update(actor=org["rep1"], opportunity=deal, amount=D("1"))
+    deal.refresh_from_db()
+    assert deal.amount == D("100000.00")
