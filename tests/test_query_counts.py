@@ -1,0 +1,76 @@
+"""Pages not covered by their module's tests: the query count stays flat as rows grow."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from opportunities.models import SalesTarget
+from receivables.services import payment_record, receivable_create
+from tests.factories import CustomerFactory, FollowUpFactory, OpportunityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(org, n):
+    """n more customers for rep1 and rep2, each with a deal, a follow-up, a pool twin, money."""
+    for index in range(n):
+        for rep in ("rep1", "rep2"):
+            customer = CustomerFactory(owner=org[rep])
+            OpportunityFactory(customer=customer, owner=org[rep])
+            FollowUpFactory(customer=customer)
+            CustomerFactory(
+                owner=None, owner_since=None, pool_since=timezone.now(), pool_team=org["team_a"]
+            )
+            receivable = receivable_create(
+                actor=org["finance1"],
+                customer=customer,
+                number=f"QC-{rep}-{index}-{customer.pk}",
+                issue_date=date(2026, 9, 1),
+                due_date=date(2026, 10, 1),
+                amount=Decimal("100"),
+            )
+            payment_record(
+                actor=org["finance1"],
+                customer=receivable.customer,
+                date=date(2026, 10, 5),
+                amount=Decimal("40"),
+                method="cash",
+            )
+    for rep in ("rep1", "rep2"):
+        SalesTarget.objects.get_or_create(
+            owner=org[rep],
+            period="quarter",
+            period_start=date(2026, 10, 1),
+            defaults={"sales_target": Decimal("1000")},
+        )
+
+
+PAGES = [
+    ("manager1", lambda: reverse("customer_pool")),
+    ("manager1", lambda: reverse("followup_compliance")),
+    ("manager1", lambda: reverse("receivable_kpis") + "?start=2026-01-01&end=2026-12-31"),
+    ("manager1", lambda: reverse("business_review", args=["rep1"])),
+    ("manager1", lambda: reverse("target_list") + "?year=2026"),
+    ("finance1", lambda: reverse("collections_export") + "?as_of=2026-11-23"),
+    ("finance1", lambda: reverse("aging_export") + "?as_of=2026-11-23"),
+    ("rep1", lambda: reverse("customer_export")),
+    ("rep1", lambda: reverse("home")),
+]
+
+
+@pytest.mark.parametrize(
+    ("viewer", "url"), PAGES, ids=[f"{v}-{i}" for i, (v, _u) in enumerate(PAGES)]
+)
+def test_query_count_does_not_grow_with_rows(
+    client, org, viewer, url, django_assert_max_num_queries
+):
+    client.force_login(org[viewer])
+    grow(org, 2)
+    with django_assert_max_num_queries(40) as few:
+        assert client.get(url()).status_code == 200
+    grow(org, 12)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url()).status_code == 200
