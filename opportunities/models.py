@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from customers.models import Contact
 from opportunities.querysets import OpportunityQuerySet, StageChangeQuerySet, TargetQuerySet
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -181,12 +182,8 @@ class ChecklistTick(models.Model):
 class DealContact(models.Model):
     """A customer contact's role in one deal; one per deal is the primary contact."""
 
-    class Role(models.TextChoices):
-        DECISION_MAKER = "decision_maker", _("Decision maker")
-        POLICY_MAKER = "policy_maker", _("Policy maker")
-        INFLUENCER = "influencer", _("Influencer")
-        END_USER = "end_user", _("End user")
-        PURCHASER = "purchaser", _("Purchaser")
+    # The same decision roles as on the customer's contact, here in this one deal.
+    Role = Contact.DecisionRole
 
     opportunity = models.ForeignKey(
         Opportunity, on_delete=models.CASCADE, related_name="deal_contacts"
