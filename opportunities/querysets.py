@@ -4,7 +4,9 @@ from salesops.accounts.access import VisibleToQuerySet
 
 
 class OpportunityQuerySet(VisibleToQuerySet):
-    owner_path = "owner"
+    # A deal hangs off its customer: whoever owns the customer sees its deals, so a customer
+    # that changes hands (or goes to the pool) takes its deals out of the old owner's sight.
+    owner_path = "customer__owner"
 
     def open(self):
         return self.filter(status="open")
@@ -14,7 +16,7 @@ class OpportunityQuerySet(VisibleToQuerySet):
 
 
 class StageChangeQuerySet(VisibleToQuerySet):
-    owner_path = "opportunity__owner"
+    owner_path = "opportunity__customer__owner"
 
 
 class TargetQuerySet(VisibleToQuerySet):

@@ -37,14 +37,14 @@ def _require_write(actor) -> None:
 
 def _locked(opportunity: Opportunity, actor=None) -> Opportunity:
     """The deal's row, locked. With an actor, only within their scope: the services enforce the
-    same visible_to as the views, so no caller can change another rep's deal."""
-    qs = Opportunity.objects.select_for_update().select_related("stage")
-    if actor is not None:
-        qs = qs.visible_to(actor)
-    try:
-        return qs.get(pk=opportunity.pk)
-    except Opportunity.DoesNotExist as exc:
-        raise PermissionError(_("This deal is outside your scope.")) from exc
+    same visible_to as the views, so no caller can change another rep's deal. (Scope is checked
+    apart from the lock: PostgreSQL cannot lock through visible_to's outer joins.)"""
+    if (
+        actor is not None
+        and not Opportunity.objects.visible_to(actor).filter(pk=opportunity.pk).exists()
+    ):
+        raise PermissionError(_("This deal is outside your scope."))
+    return Opportunity.objects.select_for_update().select_related("stage").get(pk=opportunity.pk)
 
 
 @transaction.atomic

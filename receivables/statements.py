@@ -105,7 +105,12 @@ def statement(
         .order_by("date", "pk")
     )
 
-    opening = sum((r.amount for r in receivables if r.issue_date < start), ZERO)
+    # An opening balance's part paid before go-live has no payment behind it: the statement
+    # carries only what was still owed when the system took over.
+    def owed(receivable) -> Decimal:
+        return receivable.amount - receivable.opening_paid
+
+    opening = sum((owed(r) for r in receivables if r.issue_date < start), ZERO)
     opening -= sum((a["amount"] for a in allocations if a["payment__date"] < start), ZERO)
     opening -= sum((w.amount for w in write_offs if w.date < start), ZERO)
 
@@ -115,10 +120,21 @@ def statement(
             details = [f"到期日 {receivable.due_date:%Y-%m-%d}"]
             details += [KIND_LABELS[receivable.kind]] if receivable.kind in KIND_LABELS else []
             details += [receivable.note] if receivable.note else []
+            if receivable.opening_paid:
+                details.append(
+                    f"原金额 {receivable.amount:,.2f}，上线前已收 {receivable.opening_paid:,.2f}"
+                )
             entries.append(
-                (receivable.issue_date, "receivable", receivable.pk, receivable.number,
-                 " · ".join(details), receivable.amount, ZERO)
-            )  # fmt: skip
+                (
+                    receivable.issue_date,
+                    "receivable",
+                    receivable.pk,
+                    receivable.number,
+                    " · ".join(details),
+                    owed(receivable),
+                    ZERO,
+                )
+            )
     applied = defaultdict(lambda: ZERO)  # payment id -> amount applied, payments in the period
     applied_to = defaultdict(set)  # payment id -> receivable numbers
     numbers = {r.pk: r.number for r in receivables}
@@ -132,15 +148,29 @@ def statement(
         if applied_to[payment.pk]:
             details.append("冲 " + "、".join(sorted(applied_to[payment.pk])))
         entries.append(
-            (payment.date, "payment", payment.pk, payment.reference or f"回款 #{payment.pk}",
-             " · ".join(details), ZERO, applied[payment.pk])
-        )  # fmt: skip
+            (
+                payment.date,
+                "payment",
+                payment.pk,
+                payment.reference or f"回款 #{payment.pk}",
+                " · ".join(details),
+                ZERO,
+                applied[payment.pk],
+            )
+        )
     for write_off in write_offs:
         if write_off.date >= start:
             entries.append(
-                (write_off.date, "write_off", write_off.pk, write_off.receivable.number,
-                 f"坏账核销 · {write_off.reason}", ZERO, write_off.amount)
-            )  # fmt: skip
+                (
+                    write_off.date,
+                    "write_off",
+                    write_off.pk,
+                    write_off.receivable.number,
+                    f"坏账核销 · {write_off.reason}",
+                    ZERO,
+                    write_off.amount,
+                )
+            )
     entries.sort(key=lambda entry: (entry[0], _KIND_ORDER[entry[1]], entry[2]))
 
     result = Statement(
@@ -161,7 +191,7 @@ def statement(
     for write_off in write_offs:
         collected[write_off.receivable_id] += write_off.amount
     for receivable in sorted(receivables, key=lambda r: (r.due_date, r.pk)):
-        open_at_end = receivable.amount - collected[receivable.pk]
+        open_at_end = owed(receivable) - collected[receivable.pk]
         days = days_overdue(due=receivable.due_date, as_of=end)
         if open_at_end <= 0 or days <= 0:
             continue

@@ -219,6 +219,7 @@ def customer_reassign(
     customer.pool_since = customer.pool_team = None
     refresh_cadence(customer)
     customer.save()
+    hand_over_open_deals(customer=customer, new_owner=new_owner)
     OwnershipEvent.objects.create(
         customer=customer,
         kind=kind,
@@ -229,6 +230,17 @@ def customer_reassign(
         created_at=now,
     )
     return customer
+
+
+def hand_over_open_deals(*, customer: Customer, new_owner: User) -> int:
+    """The new owner of a customer also owns its open deals from now on (won and lost deals
+    stay credited to whoever worked them). Saved one by one so each change has history."""
+    moved = 0
+    for deal in customer.opportunities.open().exclude(owner=new_owner):
+        deal.owner = new_owner
+        deal.save(update_fields=["owner"])
+        moved += 1
+    return moved
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django.utils.translation import override
 
 from customers import cadence
 from customers.models import CrmSettings, Customer, OwnershipEvent, TierRule
-from customers.services.customers import refresh_cadence
+from customers.services.customers import hand_over_open_deals, refresh_cadence
 from salesops.accounts.access import role_of
 from salesops.accounts.models import Team, User
 from salesops.accounts.roles import Role
@@ -194,6 +194,7 @@ def pool_claim(*, actor, customer: Customer, reason: str = "", now: datetime | N
     customer.pool_since = customer.pool_team = None
     refresh_cadence(customer)  # due one interval after the claim
     customer.save()
+    hand_over_open_deals(customer=customer, new_owner=actor)
     OwnershipEvent.objects.create(
         customer=customer,
         kind=OwnershipEvent.Kind.CLAIMED,

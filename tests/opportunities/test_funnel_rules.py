@@ -262,3 +262,23 @@ def test_closed_deals_keep_their_figures(org, customer):
         services.opportunity_update(actor=org["rep1"], opportunity=deal, amount=D("1"))
     deal.refresh_from_db()
     assert deal.amount == D("100000.00")
+
+
+def test_deals_follow_their_customer_when_it_changes_hands(org, customer):
+    from customers.services.customers import customer_reassign
+
+    open_deal = new_deal(org, customer, name="进行中")
+    lost_deal = new_deal(org, customer, name="已输")
+    services.opportunity_mark_lost(
+        actor=org["rep1"], opportunity=lost_deal, reason=LostReason.objects.first()
+    )
+    customer_reassign(
+        actor=org["manager1"], customer=customer, new_owner=org["rep2"], reason="rep1 调岗"
+    )
+    assert not Opportunity.objects.visible_to(org["rep1"]).exists()
+    assert set(Opportunity.objects.visible_to(org["rep2"])) == {open_deal, lost_deal}
+    open_deal.refresh_from_db()
+    lost_deal.refresh_from_db()
+    assert (open_deal.owner, lost_deal.owner) == (org["rep2"], org["rep1"])  # credit stays
+    with pytest.raises(PermissionError):
+        services.opportunity_move(actor=org["rep1"], opportunity=open_deal, to_level=1)

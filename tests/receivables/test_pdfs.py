@@ -43,8 +43,10 @@ def _run_on_pdf(content: bytes, *command: str) -> str:
         path.write_bytes(content)
         result = subprocess.run(
             [*command, str(path), *(["-"] if command[0] == "pdftotext" else [])],
-            capture_output=True, check=True, timeout=60,
-        )  # fmt: skip
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
     return result.stdout.decode("utf-8")
 
 
@@ -192,19 +194,27 @@ def test_reminder_letter(client, org, buyer, big_invoice, poppler):
     text = pdf_text(content)
     assert "壹拾贰万叁仟肆佰伍拾陆元柒角捌分" in text
     assert_in_pdf(
-        text, "温馨提醒函", "致：苏州恒通电子科技有限公司", "AR-2025-0815", "¥123,456.78",
-        "（大写：人民币壹拾贰万叁仟肆佰伍拾陆元柒角捌分）", "已逾期 45 天",
+        text,
+        "温馨提醒函",
+        "致：苏州恒通电子科技有限公司",
+        "AR-2025-0815",
+        "¥123,456.78",
+        "（大写：人民币壹拾贰万叁仟肆佰伍拾陆元柒角捌分）",
+        "已逾期 45 天",
         "SalesOps 演示公司（盖章）",
-    )  # fmt: skip
+    )
     assert "草稿" not in text
     assert_noto_embedded(content)
 
 
 def test_lawyer_letter_draft_uses_the_open_balance(client, org, buyer, big_invoice, poppler):
     payment_record(
-        actor=org["finance1"], customer=buyer, date=timezone.localdate() - timedelta(days=10),
-        amount=D("23456.78"), method="transfer",
-    )  # fmt: skip
+        actor=org["finance1"],
+        customer=buyer,
+        date=timezone.localdate() - timedelta(days=10),
+        amount=D("23456.78"),
+        method="transfer",
+    )
     client.force_login(org["manager1"])
     response = client.get(reverse("receivable_lawyer_pdf", args=[big_invoice.pk]))
     content = assert_pdf_response(response, "lawyer-letter-draft-AR-2025-0815.pdf")
@@ -212,10 +222,12 @@ def test_lawyer_letter_draft_uses_the_open_balance(client, org, buyer, big_invoi
     assert_in_pdf(text, "律师函", "草稿", "DRAFT", "致：苏州恒通电子科技有限公司", "AR-2025-0815")
     # The invoiced amount, what is still owed, and the penalty: 100000.00 x 0.0005 x 45 days.
     assert_in_pdf(
-        text, "¥123,456.78（大写：人民币壹拾贰万叁仟肆佰伍拾陆元柒角捌分）",
-        "¥100,000.00（大写：人民币壹拾万元整）", "已逾期 45 天",
+        text,
+        "¥123,456.78（大写：人民币壹拾贰万叁仟肆佰伍拾陆元柒角捌分）",
+        "¥100,000.00（大写：人民币壹拾万元整）",
+        "已逾期 45 天",
         "¥2,250.00（大写：人民币贰仟贰佰伍拾元整）",
-    )  # fmt: skip
+    )
     assert_noto_embedded(content)
 
 
@@ -238,9 +250,14 @@ def history(org, buyer, invoice):
 
     def pay(on, amount, **kwargs):
         return payment_record(
-            actor=finance, customer=buyer, date=on, amount=D(amount), method="transfer",
-            reference=kwargs.pop("reference", f"BANK-{on:%m%d}"), **kwargs,
-        )  # fmt: skip
+            actor=finance,
+            customer=buyer,
+            date=on,
+            amount=D(amount),
+            method="transfer",
+            reference=kwargs.pop("reference", f"BANK-{on:%m%d}"),
+            **kwargs,
+        )
 
     r1 = invoice("R1", date(2025, 2, 9), "10000.00", issued=date(2025, 1, 10))
     r2 = invoice("R2", date(2025, 3, 17), "5000.00", issued=date(2025, 2, 15))
@@ -281,11 +298,13 @@ def test_statement_opening_lines_running_balance_closing_and_penalty(buyer, hist
     # As of 03-31: R1 499.50 open, 50 days late; R2 4,200.00 open, 14 days late; R3 not due.
     # 499.50 x 0.0005 x 50 = 12.4875 -> 12.49; 4200 x 0.0005 x 14 = 29.40.
     assert result.daily_rate == D("0.0005")
-    assert [(p.receivable.number, p.overdue_balance, p.days_overdue, p.penalty)
-            for p in result.penalty_lines] == [
+    assert [
+        (p.receivable.number, p.overdue_balance, p.days_overdue, p.penalty)
+        for p in result.penalty_lines
+    ] == [
         ("R1", D("499.50"), 50, D("12.49")),
         ("R2", D("4200.00"), 14, D("29.40")),
-    ]  # fmt: skip
+    ]
     assert result.penalty == D("41.89")
     assert result.unapplied == D("300.00")
     # Exact Decimal all the way through.
@@ -446,3 +465,34 @@ def test_statement_defaults_to_the_current_month(client, org, buyer, poppler):
     assert_in_pdf(
         pdf_text(response.content), f"{today.replace(day=1):%Y-%m-%d} 至 {today:%Y-%m-%d}"
     )
+
+
+@pytest.mark.django_db
+def test_statement_credits_what_was_paid_before_go_live(org):
+    from datetime import date
+    from decimal import Decimal
+
+    from customers.services.customers import customer_create
+    from receivables.services import receivable_create
+    from receivables.statements import statement
+
+    customer = customer_create(actor=org["rep1"], name="期初客户")
+    receivable_create(
+        actor=org["finance1"],
+        customer=customer,
+        number="OB-9",
+        issue_date=date(2026, 1, 5),
+        due_date=date(2026, 2, 5),
+        amount=Decimal("1000"),
+        source="opening",
+        allocated=Decimal("400"),
+    )
+    result = statement(
+        customer=customer,
+        start=date(2026, 3, 1),
+        end=date(2026, 3, 31),
+        daily_rate=Decimal("0.0005"),
+    )
+    assert (result.opening_balance, result.closing_balance) == (Decimal("600"), Decimal("600"))
+    # 600 × 0.05 % × 54 days overdue on 03-31
+    assert sum(line.penalty for line in result.penalty_lines) == Decimal("16.20")
