@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -69,7 +70,12 @@ def followup_done(request, pk: int):
         messages.error(request, " ".join(exc.messages))
     if request.htmx:
         return render(request, "customers/_next_step_done.html", {"followup": followup})
-    return redirect(request.POST.get("next") or "followup_due")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "followup_due"
+    return redirect(target)
 
 
 @login_required

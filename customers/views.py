@@ -174,12 +174,14 @@ def customer_create(request):
     form = CustomerForm(_posted(request), can_manage=can_manage)
     owners = customer_services.assignable_owners(request.user)
     owner_form = ReassignForm(_posted(request), owners=owners, prefix="o") if can_manage else None
-    if request.method == "POST" and form.is_valid():
-        owner = request.user
-        if owner_form is not None:
-            owner_form.fields["reason"].required = False
-            if owner_form.is_valid():
-                owner = owner_form.cleaned_data["owner"]
+    if owner_form is not None and owner_form.is_bound:
+        owner_form.fields["reason"].required = False
+        owner_form.fields["owner"].required = False
+    owner_ok = owner_form is None or not owner_form.is_bound or owner_form.is_valid()
+    if request.method == "POST" and form.is_valid() and owner_ok:
+        # A manager may pick the owner; an invalid pick re-renders with its error, never a
+        # silent fallback. Blank means the manager owns it.
+        owner = (owner_form.cleaned_data.get("owner") if owner_form else None) or request.user
         fields = {
             k: v
             for k, v in form.cleaned_data.items()

@@ -159,8 +159,11 @@ def funnel(
     elif owners_qs is not None:
         targets = targets.filter(owner__in=qs.values("owner"))
     target = targets.aggregate(total=Sum("sales_target"))["total"] or ZERO
+    # Achieved: deals still committed (level 5 or collected) whose commitment fell in the period;
+    # a deal moved back below level 5 counts in the pipeline instead, never in both.
     achieved = (
         qs.exclude(status="lost")
+        .filter(stage__level__gte=5)
         .filter(committed_at__date__gte=start, committed_at__date__lte=end)
         .aggregate(total=Sum("amount"))["total"]
         or ZERO
@@ -187,7 +190,7 @@ def funnel(
             ((achieved + pipeline) / target).quantize(Decimal("0.0001"), ROUND_HALF_UP)
             if target else None
         ),
-        won_count=qs.filter(committed_at__isnull=False).exclude(status="lost").count(),
+        won_count=qs.filter(stage__level__gte=5).exclude(status="lost").count(),
         lost_count=lost.count(),
         lost_by_reason=list(
             lost.values("lost_reason__name")

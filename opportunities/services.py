@@ -74,16 +74,26 @@ def opportunity_create(
     ):
         raise ValidationError({"owner": _("You cannot make this user the owner.")})
     opportunity = Opportunity(
-        customer=customer, name=name.strip(), amount=amount, expected_close=expected_close,
-        owner=owner, stage=FunnelStage.objects.get(level=1), source=source,
-        description=description, stage_entered_at=now, created_at=now,
-    )  # fmt: skip
+        customer=customer,
+        name=name.strip(),
+        amount=amount,
+        expected_close=expected_close,
+        owner=owner,
+        stage=FunnelStage.objects.get(level=1),
+        source=source,
+        description=description,
+        stage_entered_at=now,
+        created_at=now,
+    )
     opportunity.full_clean()
     opportunity.save()
     StageChange.objects.create(
-        opportunity=opportunity, kind=StageChange.Kind.CREATED, to_level=1, changed_at=now,
+        opportunity=opportunity,
+        kind=StageChange.Kind.CREATED,
+        to_level=1,
+        changed_at=now,
         changed_by=actor,
-    )  # fmt: skip
+    )
     return opportunity
 
 
@@ -182,17 +192,27 @@ def opportunity_move(
         opportunity.committed_at = now
     opportunity.save()
     StageChange.objects.create(
-        opportunity=opportunity, kind=kind, from_level=current, to_level=to_level,
-        changed_at=now, changed_by=actor, note=note.strip(),
-    )  # fmt: skip
+        opportunity=opportunity,
+        kind=kind,
+        from_level=current,
+        to_level=to_level,
+        changed_at=now,
+        changed_by=actor,
+        note=note.strip(),
+    )
     return opportunity
 
 
 @transaction.atomic
 def opportunity_mark_lost(
-    *, actor, opportunity: Opportunity, reason: LostReason, competitor: str = "", note: str = "",
+    *,
+    actor,
+    opportunity: Opportunity,
+    reason: LostReason,
+    competitor: str = "",
+    note: str = "",
     now: datetime | None = None,
-) -> Opportunity:  # fmt: skip
+) -> Opportunity:
     _require_write(actor)
     if reason is None:
         # The database refuses a lost deal without a reason; say so instead of an IntegrityError.
@@ -207,9 +227,14 @@ def opportunity_mark_lost(
     opportunity.save()
     level = opportunity.stage.level
     StageChange.objects.create(
-        opportunity=opportunity, kind=StageChange.Kind.LOST, from_level=level, to_level=level,
-        changed_at=now, changed_by=actor, note=str(reason),
-    )  # fmt: skip
+        opportunity=opportunity,
+        kind=StageChange.Kind.LOST,
+        from_level=level,
+        to_level=level,
+        changed_at=now,
+        changed_by=actor,
+        note=str(reason),
+    )
     return opportunity
 
 
@@ -226,9 +251,13 @@ def opportunity_reopen(*, actor, opportunity: Opportunity, now: datetime | None 
     opportunity.save()
     level = opportunity.stage.level
     StageChange.objects.create(
-        opportunity=opportunity, kind=StageChange.Kind.REOPENED, from_level=level,
-        to_level=level, changed_at=now, changed_by=actor,
-    )  # fmt: skip
+        opportunity=opportunity,
+        kind=StageChange.Kind.REOPENED,
+        from_level=level,
+        to_level=level,
+        changed_at=now,
+        changed_by=actor,
+    )
     return opportunity
 
 
@@ -248,9 +277,35 @@ def opportunity_mark_collected(*, opportunity: Opportunity, now: datetime | None
     opportunity.stage_entered_at = opportunity.closed_at = now
     opportunity.save()
     StageChange.objects.create(
-        opportunity=opportunity, kind=StageChange.Kind.COLLECTED, from_level=current,
-        to_level=COLLECTED_LEVEL, changed_at=now,
-    )  # fmt: skip
+        opportunity=opportunity,
+        kind=StageChange.Kind.COLLECTED,
+        from_level=current,
+        to_level=COLLECTED_LEVEL,
+        changed_at=now,
+    )
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_collection_reversed(*, opportunity: Opportunity, now: datetime | None = None):
+    """A payment behind level 6 was voided: the deal is committed again (level 5, open)."""
+    now = now or timezone.now()
+    opportunity = _locked(opportunity)
+    if opportunity.stage.level != COLLECTED_LEVEL:
+        return opportunity
+    opportunity.stage = FunnelStage.objects.get(level=COMMITTED_LEVEL)
+    opportunity.status = Opportunity.Status.OPEN
+    opportunity.closed_at = None
+    opportunity.stage_entered_at = now
+    opportunity.save()
+    StageChange.objects.create(
+        opportunity=opportunity,
+        kind=StageChange.Kind.MOVED_BACK,
+        from_level=COLLECTED_LEVEL,
+        to_level=COMMITTED_LEVEL,
+        changed_at=now,
+        note=_("A payment was voided"),
+    )
     return opportunity
 
 
@@ -300,18 +355,28 @@ def _require_manager_of(actor, owner: User) -> None:
 
 @transaction.atomic
 def target_set(
-    *, actor, owner: User, period: str, period_start: date, sales_target: Decimal,
-    margin_target: Decimal = Decimal("0"), collection_target: Decimal = Decimal("0"),
-) -> SalesTarget:  # fmt: skip
+    *,
+    actor,
+    owner: User,
+    period: str,
+    period_start: date,
+    sales_target: Decimal,
+    margin_target: Decimal = Decimal("0"),
+    collection_target: Decimal = Decimal("0"),
+) -> SalesTarget:
     """A manager sets a rep's targets for a period. Changing an existing one goes through
     target_adjustment_request so the reason and the approval are kept."""
     _require_manager_of(actor, owner)
     if SalesTarget.objects.filter(owner=owner, period=period, period_start=period_start).exists():
         raise ValidationError(_("This period already has targets; request an adjustment instead."))
     target = SalesTarget(
-        owner=owner, period=period, period_start=period_start, sales_target=sales_target,
-        margin_target=margin_target, collection_target=collection_target,
-    )  # fmt: skip
+        owner=owner,
+        period=period,
+        period_start=period_start,
+        sales_target=sales_target,
+        margin_target=margin_target,
+        collection_target=collection_target,
+    )
     target.full_clean()
     if period_bounds(period, period_start)[0] != period_start:
         # The funnel looks targets up by the first day of the period; any other day is never found.
@@ -329,9 +394,14 @@ def target_set(
 
 @transaction.atomic
 def target_adjustment_request(
-    *, actor, target: SalesTarget, field: str, new_value: Decimal, reason: str,
+    *,
+    actor,
+    target: SalesTarget,
+    field: str,
+    new_value: Decimal,
+    reason: str,
     now: datetime | None = None,
-) -> TargetAdjustment:  # fmt: skip
+) -> TargetAdjustment:
     if field not in TARGET_FIELDS:
         raise ValidationError({"field": _("Choose a target to adjust.")})
     if not reason.strip():
@@ -339,9 +409,14 @@ def target_adjustment_request(
     if actor != target.owner:
         _require_manager_of(actor, target.owner)
     adjustment = TargetAdjustment(
-        target=target, field=field, old_value=getattr(target, field), new_value=new_value,
-        reason=reason.strip(), requested_by=actor, requested_at=now or timezone.now(),
-    )  # fmt: skip
+        target=target,
+        field=field,
+        old_value=getattr(target, field),
+        new_value=new_value,
+        reason=reason.strip(),
+        requested_by=actor,
+        requested_at=now or timezone.now(),
+    )
     adjustment.full_clean()
     adjustment.save()
     return adjustment

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -98,7 +98,10 @@ def opportunity_board(request):
 def opportunity_create(request):
     if not can_write(request.user):
         raise PermissionDenied
-    customer = customer_get(user=request.user, pk=int(request.GET.get("customer") or 0))
+    raw = request.GET.get("customer", "")
+    if not raw.isdigit():
+        return HttpResponseBadRequest(_("Open this page from a customer (customer=<id>)."))
+    customer = customer_get(user=request.user, pk=int(raw))
     form = OpportunityForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -348,7 +351,9 @@ def business_review(request, username: str):
 
 @login_required
 def target_list(request):
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    raw_year = request.GET.get("year", "")
+    year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else None
+    year = year or timezone.localdate().year
     targets = (
         SalesTarget.objects.visible_to(request.user)
         .filter(period_start__year=year)

@@ -283,7 +283,7 @@ def kpis(*, user, start: date, end: date) -> Kpis:
             receivable__in=due, reversed_at__isnull=True, payment__date__lte=end
         ).aggregate(t=Sum("amount"))["t"]
         or ZERO
-    )
+    ) + (due.aggregate(t=Sum("opening_paid"))["t"] or ZERO)  # paid before go-live counts
     sales = (
         scoped.filter(issue_date__gte=start, issue_date__lte=end).aggregate(t=Sum("amount"))["t"]
         or ZERO
@@ -295,8 +295,15 @@ def kpis(*, user, start: date, end: date) -> Kpis:
     annual_sales = sales * Decimal(365) / Decimal(days)
     turnover = (annual_sales / average).quantize(Decimal("0.01")) if average else None
     dso = (Decimal(365) / turnover).quantize(Decimal("0.1")) if turnover else None
-    written = WriteOff.objects.filter(receivable__in=scoped).aggregate(t=Sum("amount"))["t"] or ZERO
-    total_issued = scoped.aggregate(t=Sum("amount"))["t"] or ZERO
+    # Bad-debt rate of the period: written off in it ÷ receivables issued in it, so periods can
+    # be compared ("two rising periods in a row → review").
+    written = (
+        WriteOff.objects.filter(receivable__in=scoped, date__gte=start, date__lte=end).aggregate(
+            t=Sum("amount")
+        )["t"]
+        or ZERO
+    )
+    total_issued = sales
     by_owner = _rates_by(
         due, end, "receivable__customer__owner__username", "customer__owner__username"
     )
@@ -376,6 +383,8 @@ def _rates_by(due_qs, end: date, allocation_key: str, receivable_key: str) -> li
         for row in due_qs.values(receivable_key).annotate(t=Sum("amount"))
     }
     got = defaultdict(lambda: ZERO)
+    for row in due_qs.values(receivable_key).annotate(t=Sum("opening_paid")):
+        got[row[receivable_key]] += row["t"] or ZERO
     for row in (
         Allocation.objects.filter(
             receivable__in=due_qs, reversed_at__isnull=True, payment__date__lte=end
@@ -383,7 +392,7 @@ def _rates_by(due_qs, end: date, allocation_key: str, receivable_key: str) -> li
         .values(allocation_key)
         .annotate(t=Sum("amount"))
     ):
-        got[row[allocation_key]] = row["t"]
+        got[row[allocation_key]] += row["t"]
     return [
         {"key": key or "—", "due": amount, "collected": got[key], "rate": _rate(got[key], amount)}
         for key, amount in sorted(due.items(), key=lambda kv: str(kv[0]))

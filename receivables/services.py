@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,6 +75,8 @@ def receivable_create(
         raise ValidationError({"allocated": _("Already paid must be between 0 and the amount.")})
     if due_date < issue_date:
         raise ValidationError({"due_date": _("The due date cannot be before the issue date.")})
+    if opportunity is not None and opportunity.customer_id != customer.pk:
+        raise ValidationError({"opportunity": _("This opportunity belongs to another customer.")})
     receivable = Receivable(
         customer=customer,
         number=number.strip(),
@@ -210,11 +212,14 @@ def payment_allocate_oldest_first(*, actor, payment: Payment) -> list[Allocation
     payment = _lock_payment(payment)
     if payment.voided_at:
         raise ValidationError(_("A voided payment cannot be allocated."))
-    receivables = list(
+    # Lock by id, as every other money write does (no deadlock between them), then pay the
+    # oldest due first.
+    receivables = sorted(
         Receivable.objects.select_for_update()
         .filter(customer_id=payment.customer_id)
         .open()
-        .order_by("due_date", "pk")
+        .order_by("pk"),
+        key=lambda r: (r.due_date, r.pk),
     )
     allocations = []
     for receivable in receivables:
@@ -253,6 +258,7 @@ def payment_void(*, actor, payment: Payment, reason: str, now: datetime | None =
         )
         allocation.reversed_at = now
         allocation.save(update_fields=["reversed_at"])
+    _after_reversal([a.receivable_id for a in allocations], now=now)
     payment.allocated = ZERO
     payment.voided_at, payment.voided_by, payment.void_reason = now, actor, reason.strip()
     payment.save(update_fields=["allocated", "voided_at", "voided_by", "void_reason"])
@@ -276,6 +282,8 @@ def receivable_write_off(
         raise ValidationError({"reason": _("Say why the debt is written off.")})
     receivable = Receivable.objects.select_for_update().get(pk=receivable.pk)
     amount = _money(amount, "amount")
+    if on > timezone.localdate() or on < receivable.issue_date:
+        raise ValidationError({"date": _("A write-off is dated between the issue date and today.")})
     if amount > receivable.balance:
         raise ValidationError(
             {"amount": _("Only ¥%(balance)s is open.") % {"balance": receivable.balance}}
@@ -288,7 +296,8 @@ def receivable_write_off(
 
 
 def _after_collection(receivables) -> None:
-    """When every receivable of a committed deal is settled, the deal reaches level 6."""
+    """A committed deal reaches level 6 when the money collected on its receivables covers the
+    deal amount and none of them is open. Written-off debt is not money collected."""
     from opportunities.models import Opportunity
     from opportunities.services import opportunity_mark_collected
 
@@ -296,8 +305,23 @@ def _after_collection(receivables) -> None:
     for opportunity in Opportunity.objects.filter(
         pk__in=opportunity_ids, status="open", stage__level=5
     ):
-        if not Receivable.objects.filter(opportunity=opportunity).open().exists():
+        linked = Receivable.objects.filter(opportunity=opportunity)
+        collected = linked.aggregate(total=Sum("allocated"))["total"] or ZERO
+        if collected >= opportunity.amount and not linked.open().exists():
             opportunity_mark_collected(opportunity=opportunity)
+
+
+def _after_reversal(receivable_ids, *, now: datetime) -> None:
+    """A voided payment that reopens a receivable of a deal already marked collected takes the
+    deal back to level 5."""
+    from opportunities.models import Opportunity
+    from opportunities.services import opportunity_collection_reversed
+
+    for opportunity in Opportunity.objects.filter(
+        receivables__pk__in=receivable_ids, stage__level=6
+    ).distinct():
+        if Receivable.objects.filter(opportunity=opportunity).open().exists():
+            opportunity_collection_reversed(opportunity=opportunity, now=now)
 
 
 # --- Credit hold --------------------------------------------------------------------------------

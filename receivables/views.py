@@ -235,7 +235,8 @@ def payment_allocate(request, pk: int):
             for key, value in request.POST.items():
                 if not key.startswith("amount_") or not value.strip():
                     continue
-                receivable = receivables.get(int(key.removeprefix("amount_") or 0))
+                suffix = key.removeprefix("amount_")
+                receivable = receivables.get(int(suffix)) if suffix.isdigit() else None
                 if receivable is None:
                     raise ValidationError(_("That receivable is not open for this customer."))
                 try:

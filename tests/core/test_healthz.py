@@ -35,8 +35,9 @@ def test_healthz_is_503_when_the_broker_is_unreachable(client, monkeypatch, sett
 
 
 def test_healthz_is_503_when_the_embedded_broker_folder_is_gone(
-    client, monkeypatch, settings, tmp_path
+    admin_client, monkeypatch, settings, tmp_path
 ):
+    client = admin_client  # staff see the details
     settings.REDIS_URL = ""
     monkeypatch.setitem(app.conf, "broker_url", "filesystem://localhost//")
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(tmp_path / "missing")}
@@ -45,7 +46,10 @@ def test_healthz_is_503_when_the_embedded_broker_folder_is_gone(
     assert "missing" in response.json()["broker"]["detail"]
 
 
-def test_healthz_is_503_when_the_database_fails(client, monkeypatch):
+def test_healthz_is_503_when_the_database_fails(client, monkeypatch, settings):
+    # Without a database nobody can be recognised as staff; development shows the details.
+    settings.DEBUG = True
+
     def broken_cursor(*args, **kwargs):
         raise OperationalError("connection refused")
 
@@ -57,7 +61,8 @@ def test_healthz_is_503_when_the_database_fails(client, monkeypatch):
     assert body["scheduler"]["status"] == "unknown"
 
 
-def test_scheduler_heartbeat_is_reported_but_does_not_fail_the_check(client):
+def test_scheduler_heartbeat_is_reported_but_does_not_fail_the_check(admin_client):
+    client = admin_client
     assert client.get(reverse("healthz")).json()["scheduler"]["status"] == "stale"
     heartbeat_beat(name="scheduler", now=timezone.now() - timedelta(seconds=30))
     body = client.get(reverse("healthz")).json()
@@ -77,3 +82,18 @@ def test_scheduler_status_command_exits_1_when_stale_and_0_when_fresh(capsys):
     heartbeat_beat(name="scheduler", now=timezone.now())
     call_command("scheduler_status")
     assert "scheduler up" in capsys.readouterr().out
+
+
+def test_anonymous_callers_get_statuses_without_exception_texts(client, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError('connection to server at "db.internal" failed')
+
+    monkeypatch.setattr(health.connection, "cursor", broken_cursor)
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "error",
+        "database": {"status": "down"},
+        "broker": {"status": "up"},
+        "scheduler": {"status": "unknown"},
+    }

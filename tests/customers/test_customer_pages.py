@@ -262,3 +262,34 @@ def test_compliance_counts_customers_within_cadence_per_owner(client, org):
     # The follow-up moved the 4th customer's due date to 2026-11-30: still within cadence.
     assert summary == {"rep1": (4, 3, 1, 1), "rep2": (1, 0, 0, 0)}
     assert rows[0].rate == 0.75
+
+
+def test_a_manager_picking_an_owner_outside_the_team_gets_an_error_not_a_silent_default(
+    client, org
+):
+    client.force_login(org["manager1"])
+    response = client.post(
+        reverse("customer_create"),
+        {
+            "name": "某公司",
+            "tier": "B",
+            "status": "prospect",
+            "payment_terms_days": 30,
+            "credit_limit": 0,
+            "credit_rating": "B",
+            "o-owner": org["rep3"].pk,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["owner_form"].errors["owner"]
+    assert not Customer.objects.filter(name="某公司").exists()
+
+
+def test_next_step_done_never_redirects_off_site(client, org):
+    customer = CustomerFactory(owner=org["rep1"])
+    step = FollowUpFactory(customer=customer, next_step="寄样品", next_step_due=date(2026, 11, 30))
+    client.force_login(org["rep1"])
+    response = client.post(
+        reverse("followup_done", args=[step.pk]), {"next": "https://evil.example/"}
+    )
+    assert response.url == reverse("followup_due")

@@ -282,3 +282,14 @@ def test_deals_follow_their_customer_when_it_changes_hands(org, customer):
     assert (open_deal.owner, lost_deal.owner) == (org["rep2"], org["rep1"])  # credit stays
     with pytest.raises(PermissionError):
         services.opportunity_move(actor=org["rep1"], opportunity=open_deal, to_level=1)
+
+
+def test_a_deal_moved_back_below_commitment_counts_once(org, customer):
+    deal = new_deal(org, customer, "100000")
+    ready_for(org, deal, 5)
+    move(org, deal, 5, T0 + timedelta(days=1))
+    move(org, deal, 3, T0 + timedelta(days=2))
+    funnel = selectors.funnel(user=org["rep1"], as_of=date(2026, 11, 23))
+    assert funnel.achieved == D("0.00")
+    assert funnel.pipeline_for_target == D("50000.00")  # level 3 at 50 %
+    assert funnel.won_count == 0

@@ -164,3 +164,9 @@ def test_board_and_list_query_counts_are_constant(client, org, django_assert_max
         OpportunityFactory.create_batch(20, customer=customer, owner=org["rep1"])
         with django_assert_max_num_queries(len(few.captured_queries)):
             client.get(url)
+
+
+def test_bad_query_parameters_are_a_400_not_a_crash(client, org):
+    client.force_login(org["rep1"])
+    assert client.get(reverse("opportunity_create"), {"customer": "abc"}).status_code == 400
+    assert client.get(reverse("target_list"), {"year": "abc"}).status_code == 200

@@ -196,19 +196,75 @@ def test_payment_in_the_future_is_refused(org, buyer):
     assert not Payment.objects.exists()
 
 
-def test_collecting_a_committed_deal_moves_it_to_level_6(org, buyer, invoice):
+def committed_deal(org, buyer, amount):
     from opportunities.models import FunnelStage
     from tests.factories import OpportunityFactory
 
-    deal = OpportunityFactory(
-        customer=buyer, owner=org["rep1"], stage=FunnelStage.objects.get(level=5)
+    return OpportunityFactory(
+        customer=buyer, owner=org["rep1"], amount=D(amount), stage=FunnelStage.objects.get(level=5)
     )
-    first = invoice("AR-1", date(2026, 9, 1), "3000")
-    second = invoice("AR-2", date(2026, 10, 1), "2000")
-    Receivable.objects.filter(pk__in=[first.pk, second.pk]).update(opportunity=deal)
+
+
+def link(deal, *receivables):
+    Receivable.objects.filter(pk__in=[r.pk for r in receivables]).update(opportunity=deal)
+
+
+def test_collecting_a_committed_deal_moves_it_to_level_6(org, buyer, invoice):
+    deal = committed_deal(org, buyer, "5000")
+    link(
+        deal, invoice("AR-1", date(2026, 9, 1), "3000"), invoice("AR-2", date(2026, 10, 1), "2000")
+    )
     pay(org, buyer, "3000")
     deal.refresh_from_db()
     assert deal.stage.level == 5  # the retention part is still open
     pay(org, buyer, "2000")
     deal.refresh_from_db()
     assert (deal.stage.level, deal.status) == (6, "won")
+
+
+def test_a_deal_invoiced_only_in_part_is_not_fully_collected(org, buyer, invoice):
+    deal = committed_deal(org, buyer, "10000")
+    link(deal, invoice("AR-1", date(2026, 9, 1), "3000"))  # the 30 % on signing
+    pay(org, buyer, "3000")
+    deal.refresh_from_db()
+    assert deal.stage.level == 5
+
+
+def test_written_off_debt_is_not_collection(org, buyer, invoice):
+    deal = committed_deal(org, buyer, "2000")
+    first = invoice("AR-1", date(2026, 9, 1), "1000")
+    second = invoice("AR-2", date(2026, 9, 1), "1000")
+    link(deal, first, second)
+    receivable_write_off(
+        actor=org["finance1"],
+        receivable=first,
+        amount=D("1000"),
+        reason="客户破产",
+        on=date(2026, 11, 1),
+    )
+    pay(org, buyer, "1000")
+    deal.refresh_from_db()
+    assert deal.stage.level == 5
+
+
+def test_voiding_the_payment_that_completed_a_deal_takes_it_back_to_level_5(org, buyer, invoice):
+    deal = committed_deal(org, buyer, "1000")
+    link(deal, invoice("AR-1", date(2026, 9, 1), "1000"))
+    payment = pay(org, buyer, "1000")
+    deal.refresh_from_db()
+    assert deal.stage.level == 6
+    payment_void(actor=org["finance1"], payment=payment, reason="银行退票")
+    deal.refresh_from_db()
+    assert (deal.stage.level, deal.status, deal.closed_at) == (5, "open", None)
+
+
+def test_write_off_dates_must_be_real(org, buyer, invoice):
+    receivable = invoice("AR-1", date(2026, 9, 1), "1000", issued=date(2026, 8, 1))
+    for on in (date(2026, 7, 31), date(2999, 1, 1)):
+        with pytest.raises(ValidationError) as exc:
+            receivable_write_off(
+                actor=org["finance1"], receivable=receivable, amount=D("10"), reason="x", on=on
+            )
+        assert "date" in exc.value.message_dict
+    receivable.refresh_from_db()
+    assert receivable.written_off == 0

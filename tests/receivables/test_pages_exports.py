@@ -279,3 +279,26 @@ def test_aging_page_shows_the_snapshot_trend(client, org, buyer, invoice):
     client.force_login(org["rep1"])
     html = client.get(reverse("aging"), {"as_of": AS_OF.isoformat()}).content.decode()
     assert 'data-testid="trend"' in html
+
+
+def test_collection_rate_counts_what_was_paid_before_go_live(org, buyer):
+    from receivables.selectors import kpis
+    from receivables.services import receivable_create
+
+    receivable_create(
+        actor=org["finance1"],
+        customer=buyer,
+        number="OB-1",
+        issue_date=date(2026, 9, 1),
+        due_date=date(2026, 10, 5),
+        amount=Decimal("1000"),
+        source="opening",
+        allocated=Decimal("1000"),
+    )
+    result = kpis(user=org["finance1"], start=date(2026, 10, 1), end=date(2026, 10, 31))
+    assert (result.due_in_period, result.collected_in_period, result.collection_rate) == (
+        Decimal("1000.00"),
+        Decimal("1000.00"),
+        Decimal("1.0000"),
+    )
+    assert result.by_owner[0]["collected"] == Decimal("1000.00")
