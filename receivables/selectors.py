@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, Max, OuterRef, Subquery, Sum, Value
+from django.db.models import DecimalField, F, Max, Min, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from customers.models import FollowUp
+from customers.models import Contact, FollowUp
 from receivables import aging
 from receivables.models import (
     AgingSnapshot,
@@ -183,56 +183,58 @@ class CollectionItem:
 
 
 def collection_list(*, user, as_of: date, min_days: int = 1, owner=None) -> list[CollectionItem]:
-    """催收清单: open receivables at least `min_days` overdue, most overdue first."""
-    latest_level = (
-        EscalationEvent.objects.filter(receivable=OuterRef("pk"))
-        .order_by("-level__from_days")
-        .values("level__name")[:1]
-    )
-    last_followup = (
-        FollowUp.objects.filter(customer=OuterRef("customer"))
-        .order_by("-occurred_at")
-        .values("occurred_at")[:1]
-    )
-    promised = (
-        FollowUp.objects.filter(
-            customer=OuterRef("customer"), next_step_due__gte=as_of, next_step_done_at__isnull=True
-        )
-        .order_by("next_step_due")
-        .values("next_step_due")[:1]
-    )
+    """催收清单: open receivables at least `min_days` overdue, most overdue first. Four queries
+    (items, contacts, escalation steps, follow-up dates), grouped rather than per row."""
     qs = (
         Receivable.objects.visible_to(user)
         .overdue(as_of - timedelta(days=min_days - 1))
         .select_related("customer", "customer__owner")
-        .prefetch_related("customer__contacts")
-        .annotate(
-            level_name=Subquery(latest_level),
-            last_fu=Subquery(last_followup),
-            promised=Subquery(promised),
-        )
         .order_by("due_date", "pk")
     )
     if owner is not None:
         qs = qs.filter(customer__owner=owner)
+    receivables = list(qs)
+    in_scope = qs.values("pk")
+
+    contacts: dict[int, list] = defaultdict(list)
+    for contact in Contact.objects.filter(customer_id__in=qs.values("customer_id")).order_by("pk"):
+        contacts[contact.customer_id].append(contact)
+    levels: dict[int, tuple[int, str]] = {}
+    for receivable_id, from_days, name in EscalationEvent.objects.filter(
+        receivable__in=in_scope
+    ).values_list("receivable_id", "level__from_days", "level__name"):
+        if from_days > levels.get(receivable_id, (-1, ""))[0]:
+            levels[receivable_id] = (from_days, name)
+    followups = FollowUp.objects.filter(customer_id__in=qs.values("customer_id"))
+    last_contact = dict(
+        followups.values("customer_id")
+        .annotate(last=Max("occurred_at"))
+        .values_list("customer_id", "last")
+    )
+    promised = dict(
+        followups.filter(next_step_due__gte=as_of, next_step_done_at__isnull=True)
+        .values("customer_id")
+        .annotate(first=Min("next_step_due"))
+        .values_list("customer_id", "first")
+    )
     items = []
-    for receivable in qs:
-        contacts = list(receivable.customer.contacts.all())
-        contact = next((c for c in contacts if c.decision_role == "purchaser"), None) or (
-            contacts[0] if contacts else None
+    for receivable in receivables:
+        people = contacts.get(receivable.customer_id, [])
+        contact = next((c for c in people if c.decision_role == "purchaser"), None) or (
+            people[0] if people else None
         )
         items.append(
             CollectionItem(
                 receivable=receivable,
                 days_overdue=aging.days_overdue(due=receivable.due_date, as_of=as_of),
                 balance=receivable.balance,
-                level=receivable.level_name or "",
+                level=levels.get(receivable.pk, (0, ""))[1],
                 contact_name=contact.name if contact else "",
                 contact_phone=(contact.mobile or contact.phone)
                 if contact
                 else receivable.customer.phone,
-                last_followup=receivable.last_fu,
-                promised_date=receivable.promised,
+                last_followup=last_contact.get(receivable.customer_id),
+                promised_date=promised.get(receivable.customer_id),
             )
         )
     return items
