@@ -17,13 +17,11 @@ from customers.services.followups import followup_log, followup_next_step_done
 from salesops.accounts.access import can_write
 from salesops.accounts.decorators import role_required
 from salesops.accounts.roles import Role
+from salesops.core.http import date_param, form_add_service_errors, posted
 
 
 def _as_of(request) -> date:
-    try:
-        return date.fromisoformat(request.GET.get("as_of", ""))
-    except ValueError:
-        return timezone.localdate()
+    return date_param(request) or timezone.localdate()
 
 
 @login_required
@@ -32,13 +30,12 @@ def followup_create(request, pk: int):
     customer = selectors.customer_get(user=request.user, pk=pk)
     if not can_write(request.user):
         raise PermissionDenied
-    form = FollowUpForm(request.POST if request.method == "POST" else None, customer=customer)
+    form = FollowUpForm(posted(request), customer=customer)
     if request.method == "POST" and form.is_valid():
         try:
             followup = followup_log(actor=request.user, customer=customer, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_service_errors(form, exc)
         else:
             if request.htmx:
                 customer.refresh_from_db()

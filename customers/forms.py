@@ -6,17 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Contact, Customer, FollowUp
-from customers.services.customers import clean_credit_code
-
-MANAGER_ONLY = [
-    "tier_locked",
-    "tier_lock_reason",
-    "credit_rating",
-    "credit_limit",
-    "payment_terms_days",
-    "is_key_account",
-    "group",
-]
+from customers.services.customers import MANAGER_FIELDS, clean_credit_code
 
 
 class CustomerForm(forms.ModelForm):
@@ -52,7 +42,7 @@ class CustomerForm(forms.ModelForm):
             {"autocapitalize": "characters", "spellcheck": "false", "maxlength": 24}
         )
         if not can_manage:
-            for name in MANAGER_ONLY:
+            for name in MANAGER_FIELDS:
                 self.fields[name].disabled = True
 
     def clean_credit_code(self):

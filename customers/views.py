@@ -21,6 +21,8 @@ from salesops.accounts.access import can_write, role_of
 from salesops.accounts.decorators import permission_errors_as_403, role_required
 from salesops.accounts.roles import Role
 from salesops.core.excel import build_workbook
+from salesops.core.http import form_add_service_errors as _form_errors
+from salesops.core.http import posted as _posted
 from salesops.core.import_flow import IMPORT_DIR, StoredUpload, import_page
 
 PAGE_SIZE = 25
@@ -29,20 +31,6 @@ EXPORT_LIMIT = 20_000
 
 def _can_manage(user) -> bool:
     return role_of(user) in (Role.MANAGER, Role.ADMIN)
-
-
-def _posted(request):
-    """POST data to bind a form to, also when empty (an empty POST must show "required")."""
-    return request.POST if request.method == "POST" else None
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form, by field where the form has that field."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _filtered(request):

@@ -30,11 +30,9 @@ from salesops.accounts.access import can_write, role_of
 from salesops.accounts.decorators import role_required
 from salesops.accounts.models import Team, User
 from salesops.accounts.roles import Role
+from salesops.core.http import date_param
+from salesops.core.http import posted as _posted
 from salesops.core.models import Region
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -42,10 +40,7 @@ def _errors(exc: ValidationError) -> list[str]:
 
 
 def _as_of(request) -> date:
-    try:
-        return date.fromisoformat(request.GET.get("as_of", ""))
-    except ValueError:
-        return timezone.localdate()
+    return date_param(request) or timezone.localdate()
 
 
 @login_required

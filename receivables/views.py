@@ -23,6 +23,9 @@ from salesops.accounts.access import can_write
 from salesops.accounts.decorators import role_required
 from salesops.accounts.roles import Role
 from salesops.core.excel import build_workbook
+from salesops.core.http import date_param
+from salesops.core.http import form_add_service_errors as _form_errors
+from salesops.core.http import posted as _posted
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 GROUP_LABELS = [
@@ -33,30 +36,13 @@ GROUP_LABELS = [
 ]
 
 
-def _posted(request):
-    return request.POST if request.method == "POST" else None
-
-
 def _money_writer(request) -> bool:
     return can_write(request.user, money=True)
 
 
 def _as_of(request) -> date | None:
-    raw = request.GET.get("as_of")
-    if not raw:
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        return None
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+    """as_of from the query (today when absent); None when malformed, for a 400."""
+    return date_param(request, default=timezone.localdate())
 
 
 @login_required
@@ -275,30 +261,30 @@ def payment_void(request, pk: int):
     return redirect("payment_detail", pk=pk)
 
 
-def _aging_params(request):
+def _aging_report(request):
+    """The aging report the query asks for (page and export alike), or a 400 response."""
     as_of = _as_of(request)
     group_by = request.GET.get("group_by", "customer")
     if as_of is None or group_by not in selectors.GROUPS:
-        return None, None
-    return as_of, group_by
-
-
-@login_required
-def aging(request):
-    as_of, group_by = _aging_params(request)
-    if as_of is None:
         return HttpResponseBadRequest(
             _("as_of must be a date YYYY-MM-DD; group_by one of %(g)s.")
             % {"g": ", ".join(selectors.GROUPS)}
         )
-    report = selectors.aging_report(user=request.user, as_of=as_of, group_by=group_by)
+    return selectors.aging_report(user=request.user, as_of=as_of, group_by=group_by)
+
+
+@login_required
+def aging(request):
+    report = _aging_report(request)
+    if isinstance(report, HttpResponseBadRequest):
+        return report
     return render(
         request,
         "receivables/aging.html",
         {
             "report": report,
             "groups": GROUP_LABELS,
-            "trend": selectors.aging_trend(user=request.user, end=as_of),
+            "trend": selectors.aging_trend(user=request.user, end=report.as_of),
         },
     )
 
@@ -308,13 +294,10 @@ AGING_HEADERS = ["分组", "负责人", "未到期", "1-30天", "31-60天", "61-
 
 @login_required
 def aging_export(request):
-    as_of, group_by = _aging_params(request)
-    if as_of is None:
-        return HttpResponseBadRequest(
-            _("as_of must be a date YYYY-MM-DD; group_by one of %(g)s.")
-            % {"g": ", ".join(selectors.GROUPS)}
-        )
-    report = selectors.aging_report(user=request.user, as_of=as_of, group_by=group_by)
+    report = _aging_report(request)
+    if isinstance(report, HttpResponseBadRequest):
+        return report
+    as_of, group_by = report.as_of, report.group_by
     rows = [
         [row.name, row.owner, row.not_due, row.b1, row.b2, row.b3, row.b4, row.total]
         for row in report.rows
