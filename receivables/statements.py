@@ -60,7 +60,8 @@ def receivable_penalties(
     from its history: allocations count on their payment's date, voided payments and reversed
     allocations never count, write-offs count on their date, and what an opening balance had
     paid before go-live counts as paid before the due date. Rate: the receivable's own, else
-    `default_rate`, else ReceivableSettings'. Two queries for any number of receivables."""
+    `default_rate`, else ReceivableSettings' (one more query). Two queries for any number of
+    receivables."""
     ids = [receivable.pk for receivable in receivables]
     reductions = defaultdict(list)
     allocations = Allocation.objects.filter(

@@ -156,3 +156,17 @@ def test_statement_period_form(data, expected):
     form = StatementPeriodForm(data, today=TODAY)
     assert form.is_valid(), form.errors
     assert (form.cleaned_data["start"], form.cleaned_data["end"]) == expected
+
+
+def test_the_widest_possible_period_works_on_the_page_and_the_pdf(
+    page, client, org, buyer, invoice
+):
+    invoice("AR-2025-0001", date(2025, 1, 1), "10000.00", issued=date(2024, 12, 2))
+    query = {"start": "0001-01-01", "end": "9999-12-31"}
+    html = page(query)
+    assert "0001-01-01 – 9999-12-31" in html
+    # 10,000.00 open from 2025-01-02 to 9999-12-31: 2,912,807 days x 5.00 a day.
+    assert "¥14,564,035.00" in html
+    response = client.get(reverse("customer_statement_pdf", args=[buyer.pk]), query)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
