@@ -117,6 +117,10 @@ class PenaltyAccrual:
         return to_fen(exact) - to_fen(exact - self._exact(start))
 
     @property
+    def daily_rate_percent(self) -> str:
+        return rate_percent(self.daily_rate)
+
+    @property
     def overdue_balance(self) -> Decimal:
         """The balance accruing on `end` (zero once paid, written off or not yet due)."""
         if self.segments and self.segments[-1].last == self.end:
