@@ -49,13 +49,6 @@ def bucket_for(days: int, boundaries: Sequence[int] = (30, 60, 90)) -> Bucket:
     raise AssertionError("unreachable: the last bucket is open-ended")
 
 
-def late_penalty(*, overdue_amount: Decimal, days: int, daily_rate: Decimal) -> Decimal:
-    """Late-payment penalty (违约金): amount × daily rate × days, rounded to the fen."""
-    if days <= 0 or overdue_amount <= 0:
-        return Decimal("0.00")
-    return (overdue_amount * daily_rate * days).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 SMALL_UNITS = ["", "拾", "佰", "仟"]
 BIG_UNITS = ["", "万", "亿", "万亿"]

@@ -128,6 +128,16 @@ class Receivable(models.Model):
         related_name="receivables",
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # The contract's rate (issue 11 fills it from the contract); empty means the settings' rate.
+    penalty_daily_rate = models.DecimalField(
+        _("late-payment penalty per day"),
+        max_digits=7,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Empty: the rate in the receivable settings."),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     history = HistoricalRecords()
 
@@ -151,6 +161,10 @@ class Receivable(models.Model):
                 condition=Q(opening_paid__gte=0) & Q(allocated__gte=F("opening_paid")),
                 name="receivable_opening_paid_within_collected",
             ),
+            models.CheckConstraint(
+                condition=Q(penalty_daily_rate__isnull=True) | Q(penalty_daily_rate__gte=0),
+                name="receivable_penalty_rate_not_negative",
+            ),
         ]
         indexes = [models.Index(fields=["customer", "due_date"], name="receivable_customer_due")]
 
@@ -163,6 +177,12 @@ class Receivable(models.Model):
     @property
     def balance(self) -> Decimal:
         return self.amount - self.allocated - self.written_off
+
+    @property
+    def owed_after_go_live(self) -> Decimal:
+        """The amount less what an opening balance had paid before go-live (no payment record
+        behind it, so it counts as paid before the due date)."""
+        return self.amount - self.opening_paid
 
 
 class Payment(models.Model):

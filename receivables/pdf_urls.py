@@ -1,4 +1,5 @@
-"""Printable documents (PDF); included by receivables.urls under the receivables/ prefix."""
+"""Printable documents (PDF) and the statement's period page; included by receivables.urls
+under the receivables/ prefix."""
 
 from django.urls import path
 
@@ -10,6 +11,11 @@ urlpatterns = [
     ),
     path(
         "<int:pk>/lawyer-letter.pdf", pdf_views.receivable_lawyer_pdf, name="receivable_lawyer_pdf"
+    ),
+    path(
+        "customers/<int:customer_pk>/statement/",
+        pdf_views.customer_statement,
+        name="customer_statement",
     ),
     path(
         "customers/<int:customer_pk>/statement.pdf",

@@ -63,9 +63,11 @@ def receivable_create(
     allocated: Decimal = ZERO,
     opportunity=None,
     note: str = "",
+    penalty_daily_rate: Decimal | None = None,
 ) -> Receivable:
     """A receivable (manual, opening balance or contract milestone). `allocated` is only for
-    opening balances: the part paid before the system existed, with no payment record."""
+    opening balances: the part paid before the system existed, with no payment record.
+    `penalty_daily_rate` is the contract's rate; None uses ReceivableSettings'."""
     _require_finance(actor)
     amount = _money(amount, "amount")
     allocated = Decimal(allocated)
@@ -89,6 +91,7 @@ def receivable_create(
         opening_paid=allocated,
         opportunity=opportunity,
         note=note,
+        penalty_daily_rate=penalty_daily_rate,
     )
     receivable.full_clean()
     receivable.save()

@@ -1,7 +1,8 @@
 """Customer statement (对账单 / 客户往来明细表): what a customer owed at the start of a period,
 what was invoiced, paid and written off during it, the running balance and what is owed at the
-end, plus the late-payment penalty accrued on overdue items by the end (shown apart, never added
-to the balance).
+end, plus the late-payment penalty accrued in the period and in total by the end (shown apart,
+never added to the balance). Also `receivable_penalties`, the one penalty read the statement and
+both letters use.
 
 Each item counts once, on its own date: a receivable on its issue date (debit), a payment on the
 date it was received for the part of it applied to the customer's receivables (credit), a
@@ -14,6 +15,7 @@ Reads only: call with a customer fetched through `Customer.objects.visible_to(us
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -21,8 +23,14 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from customers.models import Customer
-from receivables.aging import days_overdue, late_penalty
 from receivables.models import Allocation, Payment, Receivable, ReceivableSettings, WriteOff
+from receivables.penalty import (
+    PenaltyAccrual,
+    Reduction,
+    Segment,
+    penalty_accrual,
+    rate_percent,
+)
 
 ZERO = Decimal("0.00")
 # The documents are always in Chinese, whatever language the user reads the site in.
@@ -45,13 +53,60 @@ class StatementLine:
         return {"receivable": "应收", "payment": "回款", "write_off": "核销"}[self.kind]
 
 
+def receivable_penalties(
+    *, receivables: Sequence[Receivable], end: date, default_rate: Decimal | None = None
+) -> dict[int, PenaltyAccrual]:
+    """The penalty accrued by `end` on each receivable (already fetched through visible_to),
+    from its history: allocations count on their payment's date, voided payments and reversed
+    allocations never count, write-offs count on their date, and what an opening balance had
+    paid before go-live counts as paid before the due date. Rate: the receivable's own, else
+    `default_rate`, else ReceivableSettings' (one more query). Two queries for any number of
+    receivables."""
+    ids = [receivable.pk for receivable in receivables]
+    reductions = defaultdict(list)
+    allocations = Allocation.objects.filter(
+        receivable_id__in=ids,
+        reversed_at__isnull=True,
+        payment__voided_at__isnull=True,
+        payment__date__lte=end,
+    ).values_list("receivable_id", "payment__date", "amount")
+    write_offs = WriteOff.objects.filter(receivable_id__in=ids, date__lte=end).values_list(
+        "receivable_id", "date", "amount"
+    )
+    for receivable_id, on, amount in [*allocations, *write_offs]:
+        reductions[receivable_id].append(Reduction(on, amount))
+    if default_rate is None and any(r.penalty_daily_rate is None for r in receivables):
+        default_rate = ReceivableSettings.load().penalty_daily_rate
+    return {
+        receivable.pk: penalty_accrual(
+            owed=receivable.owed_after_go_live,
+            due=receivable.due_date,
+            reductions=reductions[receivable.pk],
+            end=end,
+            daily_rate=(
+                default_rate
+                if receivable.penalty_daily_rate is None
+                else receivable.penalty_daily_rate
+            ),
+        )
+        for receivable in receivables
+    }
+
+
 @dataclass(frozen=True)
 class PenaltyLine:
     receivable: Receivable
     due_date: date
-    overdue_balance: Decimal  # balance at the statement's end date
-    days_overdue: int
-    penalty: Decimal
+    daily_rate: Decimal
+    overdue_balance: Decimal  # accruing on the statement's end date (0 once settled)
+    days_overdue: int  # on the end date, while something is overdue
+    segments: tuple[Segment, ...]
+    in_period: Decimal
+    total: Decimal  # accrued from the due date to the end date
+
+    @property
+    def daily_rate_percent(self) -> str:
+        return rate_percent(self.daily_rate)
 
 
 @dataclass
@@ -64,9 +119,10 @@ class Statement:
     total_debit: Decimal = ZERO
     total_credit: Decimal = ZERO
     closing_balance: Decimal = ZERO
-    daily_rate: Decimal = ZERO
+    daily_rate: Decimal = ZERO  # the settings' rate, for receivables without their own
     penalty_lines: list[PenaltyLine] = field(default_factory=list)
-    penalty: Decimal = ZERO
+    penalty_in_period: Decimal = ZERO
+    penalty_total: Decimal = ZERO
     unapplied: Decimal = ZERO  # received by the end date, not applied to any receivable (now)
 
 
@@ -77,8 +133,8 @@ _KIND_ORDER = {"receivable": 0, "payment": 1, "write_off": 2}
 def statement(
     *, customer: Customer, start: date, end: date, daily_rate: Decimal | None = None
 ) -> Statement:
-    """The statement of `customer` from `start` to `end`, both inclusive. `daily_rate` defaults
-    to ReceivableSettings.penalty_daily_rate."""
+    """The statement of `customer` from `start` to `end`, both inclusive. `daily_rate` is the
+    penalty rate of receivables without their own; it defaults to ReceivableSettings'."""
     if start > end:
         raise ValueError("start must not be after end")
     if daily_rate is None:
@@ -108,7 +164,7 @@ def statement(
     # An opening balance's part paid before go-live has no payment behind it: the statement
     # carries only what was still owed when the system took over.
     def owed(receivable) -> Decimal:
-        return receivable.amount - receivable.opening_paid
+        return receivable.owed_after_go_live
 
     opening = sum((owed(r) for r in receivables if r.issue_date < start), ZERO)
     opening -= sum((a["amount"] for a in allocations if a["payment__date"] < start), ZERO)
@@ -184,22 +240,26 @@ def statement(
         result.total_credit += credit
     result.closing_balance = balance
 
-    # Penalty at the end date on each receivable's balance as of then, if overdue by then.
-    collected = defaultdict(lambda: ZERO)
-    for allocation in allocations:
-        collected[allocation["receivable_id"]] += allocation["amount"]
-    for write_off in write_offs:
-        collected[write_off.receivable_id] += write_off.amount
+    # Every item that accrued anything by the end date, also the ones paid late in full since:
+    # they keep what they accrued. Each item is rounded once; the totals add the printed lines.
+    penalties = receivable_penalties(receivables=receivables, end=end, default_rate=daily_rate)
     for receivable in sorted(receivables, key=lambda r: (r.due_date, r.pk)):
-        open_at_end = owed(receivable) - collected[receivable.pk]
-        days = days_overdue(due=receivable.due_date, as_of=end)
-        if open_at_end <= 0 or days <= 0:
+        accrual = penalties[receivable.pk]
+        if not accrual.total:
             continue
-        penalty = late_penalty(overdue_amount=open_at_end, days=days, daily_rate=daily_rate)
-        result.penalty_lines.append(
-            PenaltyLine(receivable, receivable.due_date, open_at_end, days, penalty)
+        line = PenaltyLine(
+            receivable=receivable,
+            due_date=receivable.due_date,
+            daily_rate=accrual.daily_rate,
+            overdue_balance=accrual.overdue_balance,
+            days_overdue=accrual.days_overdue,
+            segments=accrual.segments,
+            in_period=accrual.in_period(start),
+            total=accrual.total,
         )
-        result.penalty += penalty
+        result.penalty_lines.append(line)
+        result.penalty_in_period += line.in_period
+        result.penalty_total += line.total
 
     payments = Payment.objects.filter(customer=customer, voided_at__isnull=True, date__lte=end)
     totals = payments.aggregate(amount=Sum("amount"), allocated=Sum("allocated"))

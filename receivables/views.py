@@ -19,6 +19,7 @@ from customers.models import Customer
 from receivables import selectors, services
 from receivables.forms import PaymentForm, ReceivableForm, ReleaseHoldForm, VoidForm, WriteOffForm
 from receivables.models import Payment, Receivable
+from receivables.statements import receivable_penalties
 from salesops.accounts.access import can_write
 from salesops.accounts.decorators import role_required
 from salesops.accounts.roles import Role
@@ -79,11 +80,13 @@ def receivable_detail(request, pk: int):
     receivable = get_object_or_404(
         Receivable.objects.visible_to(request.user).select_related("customer", "opportunity"), pk=pk
     )
+    penalty = receivable_penalties(receivables=[receivable], end=timezone.localdate())
     return render(
         request,
         "receivables/receivable_detail.html",
         {
             "receivable": receivable,
+            "penalty": penalty[receivable.pk],
             "allocations": receivable.allocations.select_related("payment").order_by("created_at"),
             "write_offs": receivable.write_offs.all(),
             "escalations": receivable.escalations.select_related("level"),

@@ -262,6 +262,12 @@ MATRIX = [
         for name in ("receivable_detail", "receivable_reminder_pdf", "receivable_lawyer_pdf")
     ],
     (
+        "customer-statement",
+        "get",
+        lambda f: reverse("customer_statement", args=[f["customers"]["rep1"].pk]),
+        only({"rep1", "manager1", "finance1", "admin"}),
+    ),
+    (
         "customer-statement-pdf",
         "get",
         lambda f: reverse("customer_statement_pdf", args=[f["customers"]["rep1"].pk]),

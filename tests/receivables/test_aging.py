@@ -135,15 +135,6 @@ def test_grouping_and_health_flags(org, buyer, invoice):
     assert aging_report(user=org["rep3"], as_of=AS_OF).totals.total == D("7500.00")
 
 
-def test_late_penalty():
-    assert aging.late_penalty(overdue_amount=D("100000"), days=10, daily_rate=D("0.0005")) == D(
-        "500.00"
-    )
-    assert aging.late_penalty(overdue_amount=D("100000"), days=0, daily_rate=D("0.0005")) == D(
-        "0.00"
-    )
-
-
 @pytest.mark.parametrize(
     ("amount", "words"),
     [

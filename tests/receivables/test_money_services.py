@@ -15,6 +15,7 @@ from receivables.services import (
     payment_allocate_oldest_first,
     payment_record,
     payment_void,
+    receivable_create,
     receivable_write_off,
 )
 
@@ -268,3 +269,23 @@ def test_write_off_dates_must_be_real(org, buyer, invoice):
         assert "date" in exc.value.message_dict
     receivable.refresh_from_db()
     assert receivable.written_off == 0
+
+
+def test_a_receivable_keeps_the_contracts_penalty_rate_and_refuses_a_negative_one(org, buyer):
+    def create(number, rate):
+        return receivable_create(
+            actor=org["finance1"],
+            customer=buyer,
+            number=number,
+            issue_date=date(2026, 1, 1),
+            due_date=date(2026, 2, 1),
+            amount=D("1000.00"),
+            penalty_daily_rate=rate,
+        )
+
+    assert create("AR-RATE-1", D("0.0008")).penalty_daily_rate == D("0.000800")
+    assert create("AR-RATE-2", None).penalty_daily_rate is None  # the settings' rate applies
+    with pytest.raises(ValidationError) as refused:
+        create("AR-RATE-3", D("-0.0001"))
+    assert "penalty_daily_rate" in refused.value.message_dict
+    assert not Receivable.objects.filter(number="AR-RATE-3").exists()

@@ -7,11 +7,13 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from customers.services.customers import contact_save, customer_create
 from receivables import jobs
 from receivables.models import AgingSnapshot, Payment
+from receivables.services import payment_record
 
 pytestmark = pytest.mark.django_db
 AS_OF = date(2026, 11, 23)
@@ -302,3 +304,20 @@ def test_collection_rate_counts_what_was_paid_before_go_live(org, buyer):
         Decimal("1.0000"),
     )
     assert result.by_owner[0]["collected"] == Decimal("1000.00")
+
+
+def test_receivable_page_shows_the_penalty_to_date(client, org, buyer, invoice, monkeypatch):
+    # The example, seen on 2025-03-02: 10,000 x 30 days + 1,000 x 30 days = 165.00.
+    receivable = invoice("AR-2025-0001", date(2025, 1, 1), "10000.00", issued=date(2024, 12, 2))
+    payment_record(
+        actor=org["finance1"],
+        customer=buyer,
+        date=date(2025, 1, 31),
+        amount=Decimal("9000.00"),
+        method="transfer",
+    )
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: date(2025, 3, 2))
+    client.force_login(org["rep1"])
+    html = client.get(reverse("receivable_detail", args=[receivable.pk])).content.decode()
+    penalty = html.split('data-testid="penalty">')[1].split("</dd>")[0]
+    assert " ".join(penalty.split()) == "¥165.00 · 每日 0.05%"

@@ -16,10 +16,17 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import timezone
 
+from customers.services.customers import customer_create
 from receivables import statements
 from receivables.aging import cny_capital
 from receivables.models import ReceivableSettings
-from receivables.services import payment_record, payment_void, receivable_write_off
+from receivables.penalty import Segment
+from receivables.services import (
+    payment_record,
+    payment_void,
+    receivable_create,
+    receivable_write_off,
+)
 from salesops.core.pdf import FontDirFetcher, ascii_filename, font_path, pdf_response, render_pdf
 from tests.conftest import service_missing
 
@@ -63,6 +70,15 @@ def assert_in_pdf(text: str, *expected: str) -> None:
     flat = squash(text)
     for item in expected:
         assert squash(item) in flat, item
+
+
+WATERMARK = str.maketrans("", "", "草稿DRAFT")
+
+
+def assert_in_letter(text: str, *expected: str) -> None:
+    """assert_in_pdf for the lawyer's letter: the rotated 草稿 DRAFT watermark's letters land
+    between the words they cross in the extracted text, so they are left out on both sides."""
+    assert_in_pdf(text.translate(WATERMARK), *(item.translate(WATERMARK) for item in expected))
 
 
 def pdf_fonts(content: bytes) -> list[tuple[str, str]]:
@@ -220,13 +236,17 @@ def test_lawyer_letter_draft_uses_the_open_balance(client, org, buyer, big_invoi
     content = assert_pdf_response(response, "lawyer-letter-draft-AR-2025-0815.pdf")
     text = pdf_text(content)
     assert_in_pdf(text, "律师函", "草稿", "DRAFT", "致：苏州恒通电子科技有限公司", "AR-2025-0815")
-    # The invoiced amount, what is still owed, and the penalty: 100000.00 x 0.0005 x 45 days.
-    assert_in_pdf(
+    # The invoiced amount, what is still owed, and the penalty day by day: 123,456.78 for the
+    # 35 days up to the payment, 100,000.00 for the 10 days since:
+    # (4,320,987.30 + 1,000,000.00) x 0.0005 = 2,660.49365 -> 2,660.49.
+    assert_in_letter(
         text,
         "¥123,456.78（大写：人民币壹拾贰万叁仟肆佰伍拾陆元柒角捌分）",
         "¥100,000.00（大写：人民币壹拾万元整）",
         "已逾期 45 天",
-        "¥2,250.00（大写：人民币贰仟贰佰伍拾元整）",
+        "¥2,660.49（大写：人民币贰仟陆佰陆拾元肆角玖分）",
+        "¥123,456.78 × 35 天",
+        "¥100,000.00 × 10 天",
     )
     assert_noto_embedded(content)
 
@@ -295,17 +315,29 @@ def test_statement_opening_lines_running_balance_closing_and_penalty(buyer, hist
     assert result.total_debit == D("2345.67")
     assert result.total_credit == D("6300.50")
     assert result.closing_balance == D("7045.17")
-    # As of 03-31: R1 499.50 open, 50 days late; R2 4,200.00 open, 14 days late; R3 not due.
-    # 499.50 x 0.0005 x 50 = 12.4875 -> 12.49; 4200 x 0.0005 x 14 = 29.40.
+    # Penalty day by day to 03-31 (the voided 03-12 payment never lowered the base):
+    # R1 due 02-09: 10,000 x 11 days (02-10..02-20) + 6,000 x 18 (02-21..03-10)
+    #   + 3,000 x 10 (03-11..03-20) + 499.50 x 11 (03-21..03-31) = 253,494.50 yuan-days
+    #   x 0.0005 = 126.74725 -> 126.75; before March: 110,000 + 6,000 x 8 = 158,000 -> 79.00,
+    #   so 47.75 in March.
+    # R2 due 03-17: 5,000 x 8 (03-18..03-25) + 4,200 x 6 (03-26..03-31) = 65,200 -> 32.60,
+    #   all in March. R3 is not due.
     assert result.daily_rate == D("0.0005")
     assert [
-        (p.receivable.number, p.overdue_balance, p.days_overdue, p.penalty)
+        (p.receivable.number, p.overdue_balance, p.days_overdue, p.in_period, p.total)
         for p in result.penalty_lines
     ] == [
-        ("R1", D("499.50"), 50, D("12.49")),
-        ("R2", D("4200.00"), 14, D("29.40")),
+        ("R1", D("499.50"), 50, D("47.75"), D("126.75")),
+        ("R2", D("4200.00"), 14, D("32.60"), D("32.60")),
     ]
-    assert result.penalty == D("41.89")
+    assert [(s.first, s.last, s.balance) for s in result.penalty_lines[0].segments] == [
+        (date(2025, 2, 10), date(2025, 2, 20), D("10000.00")),
+        (date(2025, 2, 21), date(2025, 3, 10), D("6000.00")),
+        (date(2025, 3, 11), date(2025, 3, 20), D("3000.00")),
+        (date(2025, 3, 21), date(2025, 3, 31), D("499.50")),
+    ]
+    assert result.penalty_in_period == D("80.35")
+    assert result.penalty_total == D("159.35")
     assert result.unapplied == D("300.00")
     # Exact Decimal all the way through.
     assert all(isinstance(line.balance, Decimal) for line in result.lines)
@@ -316,9 +348,21 @@ def test_statement_periods_chain_and_end_today_matches_the_books(buyer, history)
     assert april.opening_balance == D("7045.17")
     assert rows(april) == [(date(2025, 4, 5), "payment", D("0.00"), D("1000.00"), D("6045.17"))]
     assert april.closing_balance == D("6045.17")
-    # R1 is paid; R2 3,699.50 open 44 days: 81.389 -> 81.39 (R3 due 04-04: 2,345.67 x 26 days
-    # x 0.0005 = 30.49371 -> 30.49).
-    assert april.penalty == D("81.39") + D("30.49")
+    # R1 paid in full on 04-05 keeps its penalty: + 499.50 x 5 days (04-01..04-05) = 2,497.50
+    # -> 255,992.00 yuan-days = 127.996 -> 128.00 in total, 1.25 of it in April.
+    # R2: + 4,200 x 5 (04-01..04-05) + 3,699.50 x 25 (04-06..04-30) = 113,487.50 in April;
+    # in total 178,687.50 -> 89.34375 -> 89.34, so 89.34 - 32.60 = 56.74 in April.
+    # R3 due 04-04: 2,345.67 x 26 days = 60,987.42 -> 30.49371 -> 30.49.
+    assert [(p.receivable.number, p.in_period, p.total) for p in april.penalty_lines] == [
+        ("R1", D("1.25"), D("128.00")),
+        ("R2", D("56.74"), D("89.34")),
+        ("R3", D("30.49"), D("30.49")),
+    ]
+    assert april.penalty_in_period == D("88.48")
+    assert april.penalty_total == D("247.83")
+    # The March and April penalties add up to the total by April's end.
+    march = statements.statement(customer=buyer, start=date(2025, 1, 1), end=MARCH[1])
+    assert march.penalty_total + april.penalty_in_period == april.penalty_total
 
     everything = statements.statement(
         customer=buyer, start=date(2025, 1, 1), end=timezone.localdate()
@@ -334,7 +378,7 @@ def test_statement_with_nothing_in_the_period(buyer, history):
     result = statements.statement(customer=buyer, start=date(2024, 1, 1), end=date(2024, 12, 31))
     assert result.opening_balance == result.closing_balance == D("0.00")
     assert result.lines == []
-    assert result.penalty == result.unapplied == D("0.00")
+    assert result.penalty_in_period == result.penalty_total == result.unapplied == D("0.00")
 
 
 def test_statement_refuses_a_reversed_period(buyer):
@@ -361,8 +405,9 @@ def test_statement_pdf(client, org, buyer, history, poppler):
         "坏账核销 · 质量折让",
         "¥7,045.17",  # closing
         "柒仟零肆拾伍元壹角柒分",
-        "¥41.89",  # penalty
-        "肆拾壹元捌角玖分",
+        "2025-03-21 至 2025-03-31：¥499.50 × 11 天",  # how the penalty was counted
+        "本期（2025-03-01 至 2025-03-31）产生违约金 ¥80.35（大写：人民币捌拾元叁角伍分）",
+        "累计违约金 ¥159.35（大写：人民币壹佰伍拾玖元叁角伍分）",
         "¥300.00",  # unapplied, beside the balance
         "客户确认",
         "SalesOps 演示公司",
@@ -372,6 +417,254 @@ def test_statement_pdf(client, org, buyer, history, poppler):
     assert "BANK-0312" not in text  # the voided payment
     assert "BANK-0405" not in text  # after the period
     assert_noto_embedded(content)
+
+
+# --- The late-payment penalty on the three documents --------------------------------------------
+
+
+@pytest.fixture
+def today_is(monkeypatch):
+    """Fix the date the documents are dated and computed to."""
+
+    def set_today(day: date) -> None:
+        monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
+
+    return set_today
+
+
+@pytest.fixture
+def example(org, invoice):
+    """The issue's example: 10,000.00 due 2025-01-01, 9,000.00 paid on 2025-01-31, to a
+    customer whose legal representative is 王建国."""
+    customer = customer_create(
+        actor=org["manager1"],
+        owner=org["rep1"],
+        name="杭州远景机械有限公司",
+        legal_rep="王建国",
+    )
+    receivable = invoice(
+        "AR-2025-0001", date(2025, 1, 1), "10000.00", issued=date(2024, 12, 2), customer=customer
+    )
+    payment = payment_record(
+        actor=org["finance1"],
+        customer=customer,
+        date=date(2025, 1, 31),
+        amount=D("9000.00"),
+        method="transfer",
+        reference="BANK-0131",
+    )
+    return {"customer": customer, "receivable": receivable, "payment": payment}
+
+
+def penalty_rows(result):
+    return [
+        (p.receivable.number, p.overdue_balance, p.days_overdue, p.in_period, p.total)
+        for p in result.penalty_lines
+    ]
+
+
+def test_statement_penalty_is_the_issue_example_165(example):
+    customer = example["customer"]
+    # From the due date to 03-02: all of it accrued in the period.
+    whole = statements.statement(
+        customer=customer, start=date(2025, 1, 1), end=date(2025, 3, 2), daily_rate=D("0.0005")
+    )
+    assert penalty_rows(whole) == [("AR-2025-0001", D("1000.00"), 60, D("165.00"), D("165.00"))]
+    assert (whole.penalty_in_period, whole.penalty_total) == (D("165.00"), D("165.00"))
+    # February 1 to March 2: only 1,000 x 30 days x 0.05 % accrued in it; the total stays.
+    later = statements.statement(
+        customer=customer, start=date(2025, 2, 1), end=date(2025, 3, 2), daily_rate=D("0.0005")
+    )
+    assert (later.penalty_in_period, later.penalty_total) == (D("15.00"), D("165.00"))
+
+
+def test_statement_pdf_shows_the_period_penalty_and_the_total(client, org, example, poppler):
+    client.force_login(org["rep1"])
+    response = client.get(
+        reverse("customer_statement_pdf", args=[example["customer"].pk]),
+        {"start": "2025-02-01", "end": "2025-03-02"},
+    )
+    text = pdf_text(
+        assert_pdf_response(response, f"statement-{example['customer'].pk}-20250201-20250302.pdf")
+    )
+    assert_in_pdf(
+        text,
+        "2025-01-02 至 2025-01-31：¥10,000.00 × 30 天",
+        "2025-02-01 至 2025-03-02：¥1,000.00 × 30 天",
+        "本期（2025-02-01 至 2025-03-02）产生违约金 ¥15.00（大写：人民币壹拾伍元整）",
+        "截至 2025年3月2日 累计违约金 ¥165.00（大写：人民币壹佰陆拾伍元整）",
+    )
+
+
+def test_reminder_letter_shows_the_penalty_accrued_day_by_day(
+    client, org, example, today_is, poppler
+):
+    today_is(date(2025, 3, 2))
+    client.force_login(org["rep1"])
+    response = client.get(reverse("receivable_reminder_pdf", args=[example["receivable"].pk]))
+    text = pdf_text(assert_pdf_response(response, "reminder-AR-2025-0001.pdf"))
+    assert_in_pdf(
+        text,
+        "日期：2025年3月2日",
+        "已逾期 60 天",
+        "¥1,000.00（大写：人民币壹仟元整）",
+        "按照合同约定，逾期款项按每日 0.05% 计收违约金。",
+        "截至 2025年3月2日，该款项已产生违约金 ¥165.00（大写：人民币壹佰陆拾伍元整）",
+        "2025-01-02 至 2025-01-31 逾期 ¥10,000.00 × 30 天；"
+        "2025-02-01 至 2025-03-02 逾期 ¥1,000.00 × 30 天。",
+    )
+
+
+def test_lawyer_letter_penalty_deadline_in_working_days_and_copy_to_the_legal_rep(
+    client, org, example, today_is, poppler
+):
+    today_is(date(2025, 3, 2))  # a Sunday: 7 working days later is Tuesday 03-11
+    client.force_login(org["manager1"])
+    response = client.get(reverse("receivable_lawyer_pdf", args=[example["receivable"].pk]))
+    text = pdf_text(assert_pdf_response(response, "lawyer-letter-draft-AR-2025-0001.pdf"))
+    assert_in_letter(
+        text,
+        "截至 2025年3月2日 的逾期违约金为 ¥165.00（大写：人民币壹佰陆拾伍元整）",
+        "计算明细（逾期金额 × 天数）：2025-01-02 至 2025-01-31 ¥10,000.00 × 30 天；"
+        "2025-02-01 至 2025-03-02 ¥1,000.00 × 30 天。",
+        "请贵司于本函发出之日起7个工作日内（即 2025年3月11日 前，含当日），将上述欠款 ¥1,000.00",
+        "抄送：王建国（法定代表人）",
+    )
+    assert "七日内" not in squash(text)
+
+
+def test_lawyer_letter_deadline_skips_the_golden_week_and_counts_make_up_saturdays(
+    client, org, buyer, invoice, today_is, poppler
+):
+    # Fri 2025-09-26 + 7 working days: 09-28 (Sun, make-up), 09-29, 09-30, 10-09, 10-10,
+    # 10-11 (Sat, make-up), 10-13.
+    receivable = invoice("AR-2025-0700", date(2025, 7, 28), "5000.00", issued=date(2025, 6, 28))
+    today_is(date(2025, 9, 26))
+    client.force_login(org["finance1"])
+    text = pdf_text(client.get(reverse("receivable_lawyer_pdf", args=[receivable.pk])).content)
+    # 5,000.00 x 60 days (07-29..09-26) x 0.05 % = 150.00
+    assert_in_letter(
+        text,
+        "已逾期 60 天",
+        "¥150.00（大写：人民币壹佰伍拾元整）",
+        "7个工作日内（即 2025年10月13日 前，含当日）",
+        # No legal representative on file: a blank to fill in, never a wrong name.
+        "抄送：（法定代表人）",
+    )
+    assert buyer.legal_rep == ""
+
+
+def test_lawyer_letter_leaves_the_deadline_blank_beyond_the_calendar_data(
+    client, org, example, today_is, poppler
+):
+    today_is(date(2026, 12, 28))  # 7 working days later is in 2027: no official calendar yet
+    client.force_login(org["finance1"])
+    response = client.get(reverse("receivable_lawyer_pdf", args=[example["receivable"].pk]))
+    text = pdf_text(assert_pdf_response(response, "lawyer-letter-draft-AR-2025-0001.pdf"))
+    assert_in_letter(text, "7个工作日内（即 年 月 日 前，含当日）", "抄送：王建国（法定代表人）")
+    assert "2027年" not in text
+
+
+def test_an_item_paid_in_full_late_keeps_its_penalty(client, org, example, today_is, poppler):
+    payment_record(
+        actor=org["finance1"],
+        customer=example["customer"],
+        date=date(2025, 2, 10),
+        amount=D("1000.00"),
+        method="transfer",
+    )
+    # 10,000 x 30 days + 1,000 x 10 days (02-01..02-10) = 310,000 x 0.05 % = 155.00
+    result = statements.statement(
+        customer=example["customer"],
+        start=date(2025, 3, 1),
+        end=date(2025, 3, 31),
+        daily_rate=D("0.0005"),
+    )
+    assert result.closing_balance == D("0.00")
+    assert penalty_rows(result) == [("AR-2025-0001", D("0.00"), 0, D("0.00"), D("155.00"))]
+    today_is(date(2025, 3, 31))
+    client.force_login(org["rep1"])
+    text = pdf_text(
+        client.get(reverse("receivable_reminder_pdf", args=[example["receivable"].pk])).content
+    )
+    assert_in_pdf(text, "已产生违约金 ¥155.00（大写：人民币壹佰伍拾伍元整）")
+
+
+def test_a_voided_payment_restores_the_base(org, example):
+    payment_void(actor=org["finance1"], payment=example["payment"], reason="银行退票")
+    # Never paid: 10,000 x 60 days x 0.05 % = 300.00
+    result = statements.statement(
+        customer=example["customer"],
+        start=date(2025, 1, 1),
+        end=date(2025, 3, 2),
+        daily_rate=D("0.0005"),
+    )
+    assert penalty_rows(result) == [("AR-2025-0001", D("10000.00"), 60, D("300.00"), D("300.00"))]
+    assert result.penalty_lines[0].segments == (
+        Segment(date(2025, 1, 2), date(2025, 3, 2), D("10000.00")),
+    )
+
+
+def test_a_write_off_lowers_the_base_from_its_date(org, example):
+    receivable_write_off(
+        actor=org["finance1"],
+        receivable=example["receivable"],
+        amount=D("400.00"),
+        reason="质量折让",
+        on=date(2025, 2, 10),
+    )
+    # 10,000 x 30 + 1,000 x 10 (02-01..02-10) + 600 x 20 (02-11..03-02) = 322,000 -> 161.00
+    result = statements.statement(
+        customer=example["customer"],
+        start=date(2025, 1, 1),
+        end=date(2025, 3, 2),
+        daily_rate=D("0.0005"),
+    )
+    assert penalty_rows(result) == [("AR-2025-0001", D("600.00"), 60, D("161.00"), D("161.00"))]
+
+
+def test_a_receivables_own_rate_wins_over_the_settings(org, example, invoice):
+    settings_row = ReceivableSettings.load()
+    settings_row.penalty_daily_rate = D("0.0003")
+    settings_row.save()
+    contract_rate = receivable_create(
+        actor=org["finance1"],
+        customer=example["customer"],
+        number="AR-2025-0002",
+        issue_date=date(2024, 12, 2),
+        due_date=date(2025, 1, 1),
+        amount=D("2000.00"),
+        penalty_daily_rate=D("0.001"),
+    )
+    accruals = statements.receivable_penalties(
+        receivables=[example["receivable"], contract_rate], end=date(2025, 3, 2)
+    )
+    # The 9,000 payment was applied before AR-2025-0002 existed. Settings' 0.03 % on
+    # 330,000 yuan-days = 99.00; the item's own 0.1 % on 2,000 x 60 days = 120.00.
+    assert accruals[example["receivable"].pk].total == D("99.00")
+    assert accruals[contract_rate.pk].daily_rate == D("0.001")
+    assert accruals[contract_rate.pk].total == D("120.00")
+    result = statements.statement(
+        customer=example["customer"], start=date(2025, 1, 1), end=date(2025, 3, 2)
+    )
+    assert [(p.receivable.number, p.daily_rate_percent, p.total) for p in result.penalty_lines] == [
+        ("AR-2025-0001", "0.03", D("99.00")),
+        ("AR-2025-0002", "0.1", D("120.00")),
+    ]
+    assert result.penalty_total == D("219.00")
+
+
+def test_receivable_penalties_reads_in_two_queries(django_assert_num_queries, example, invoice):
+    others = [
+        invoice(f"AR-2025-01{i:02d}", date(2025, 1, 1), "100.00", customer=example["customer"])
+        for i in range(5)
+    ]
+    receivables = [example["receivable"], *others]
+    with django_assert_num_queries(2):
+        accruals = statements.receivable_penalties(
+            receivables=receivables, end=date(2025, 3, 2), default_rate=D("0.0005")
+        )
+    assert [accruals[r.pk].total for r in receivables] == [D("165.00")] + [D("3.00")] * 5
 
 
 # --- Access and input ----------------------------------------------------------------------------
@@ -431,24 +724,32 @@ def test_unknown_objects_are_404(client, org):
 
 
 @pytest.mark.parametrize(
-    "query",
+    ("query", "message"),
     [
-        {"start": "2025-13-01", "end": "2025-12-31"},
-        {"start": "yesterday", "end": "2025-12-31"},
-        {"start": "20250101", "end": "20250131"},
-        {"start": "2025-01-01"},
-        {"end": "2025-01-31"},
-        {"start": "2025-01-01", "end": ""},
-        {"start": "2025-02-01", "end": "2025-01-31"},
+        ({"start": "2025-13-01", "end": "2025-12-31"}, "开始日期: 输入一个有效的日期。"),
+        ({"start": "yesterday", "end": "2025-12-31"}, "开始日期: 输入一个有效的日期。"),
+        ({"start": "20250101", "end": "20250131"}, "结束日期: 输入一个有效的日期。"),
+        ({"start": "2025-01-01"}, "请同时填写开始日期和结束日期。"),
+        ({"end": "2025-01-31"}, "请同时填写开始日期和结束日期。"),
+        ({"start": "2025-01-01", "end": ""}, "请同时填写开始日期和结束日期。"),
+        ({"start": "2025-02-01", "end": "2025-01-31"}, "开始日期不能晚于结束日期。"),
+        ({"period": "next_century"}, "对账期间: 选择一个有效的选项。"),
     ],
 )
-def test_statement_bad_period_is_400_with_a_message(client, org, buyer, query):
+def test_statement_pdf_with_a_bad_period_shows_the_picker_with_a_message(
+    client, org, buyer, query, message
+):
     client.force_login(org["finance1"])
-    response = client.get(reverse("customer_statement_pdf", args=[buyer.pk]), query)
-    assert response.status_code == 400
-    assert response["Content-Type"].startswith("text/plain")
-    message = response.content.decode()
-    assert "YYYY-MM-DD" in message or "start" in message.lower() or "开始" in message
+    response = client.get(reverse("customer_statement_pdf", args=[buyer.pk]), query, follow=True)
+    assert response.redirect_chain[0][1] == 302
+    assert response.redirect_chain[0][0].startswith(
+        reverse("customer_statement", args=[buyer.pk]) + "?"
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert message in html
+    assert 'data-testid="statement-pdf"' not in html  # no PDF link for a bad period
 
 
 def test_statement_bad_period_outside_scope_is_still_404(client, org, buyer):
@@ -457,14 +758,22 @@ def test_statement_bad_period_outside_scope_is_still_404(client, org, buyer):
     assert response.status_code == 404
 
 
-def test_statement_defaults_to_the_current_month(client, org, buyer, poppler):
+def test_statement_pdf_defaults_to_last_month(client, org, buyer, poppler):
     client.force_login(org["rep1"])
     response = client.get(reverse("customer_statement_pdf", args=[buyer.pk]))
+    end = timezone.localdate().replace(day=1) - timedelta(days=1)
+    assert response.status_code == 200
+    assert_in_pdf(pdf_text(response.content), f"{end.replace(day=1):%Y-%m-%d} 至 {end:%Y-%m-%d}")
+
+
+def test_statement_pdf_takes_a_named_period(client, org, buyer, poppler):
+    client.force_login(org["rep1"])
+    response = client.get(
+        reverse("customer_statement_pdf", args=[buyer.pk]), {"period": "this_year"}
+    )
     today = timezone.localdate()
     assert response.status_code == 200
-    assert_in_pdf(
-        pdf_text(response.content), f"{today.replace(day=1):%Y-%m-%d} 至 {today:%Y-%m-%d}"
-    )
+    assert_in_pdf(pdf_text(response.content), f"{today.year}-01-01 至 {today:%Y-%m-%d}")
 
 
 @pytest.mark.django_db
@@ -494,5 +803,7 @@ def test_statement_credits_what_was_paid_before_go_live(org):
         daily_rate=Decimal("0.0005"),
     )
     assert (result.opening_balance, result.closing_balance) == (Decimal("600"), Decimal("600"))
-    # 600 × 0.05 % × 54 days overdue on 03-31
-    assert sum(line.penalty for line in result.penalty_lines) == Decimal("16.20")
+    # What was paid before go-live counts as paid before the due date: 600 × 0.05 % × 54 days
+    # overdue on 03-31 (02-06..03-31).
+    assert [line.total for line in result.penalty_lines] == [Decimal("16.20")]
+    assert (result.penalty_in_period, result.penalty_total) == (Decimal("9.30"), Decimal("16.20"))
