@@ -91,8 +91,8 @@ class Kpis:
         return ((self.opening_receivables + self.closing_receivables) / 2).quantize(rules.FEN)
 
     @property
-    def normal_percent(self) -> Decimal:
-        return (self.normal_rate * 100).normalize()
+    def normal_percent(self) -> str:
+        return rules.plain_percent(self.normal_rate)
 
 
 def owner_team(path: str = "customer__owner"):

@@ -27,6 +27,15 @@ def rate(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     return (numerator / denominator).quantize(RATE_PLACES, ROUND_HALF_UP)
 
 
+def plain_percent(value: Decimal) -> str:
+    """A setting's rate as a bare percentage for a sentence: 0.85 -> "85", 0.875 -> "87.5"
+    (normalize() alone would write 0.9 as "9E+1")."""
+    percent = value * 100
+    if percent == percent.to_integral_value():
+        return str(int(percent))
+    return f"{percent.normalize():f}"
+
+
 def turnover_and_dso(
     *, sales: Decimal, opening: Decimal, closing: Decimal, days: int
 ) -> tuple[Figure, Figure]:

@@ -127,12 +127,16 @@ class CollectionClass(models.Model):
                 fields=["is_default"],
                 condition=Q(is_default=True),
                 name="collectionclass_one_default",
+                violation_error_message=_("Another class is already the default."),
             ),
             models.CheckConstraint(
                 condition=Q(min_rate__isnull=True)
                 | Q(max_rate__isnull=True)
                 | Q(max_rate__gte=F("min_rate")),
                 name="collectionclass_range_in_order",
+                violation_error_message=_(
+                    "The top of the range must not be below the lowest acceptable rate."
+                ),
             ),
         ]
 

@@ -65,3 +65,28 @@ def test_a_rule_with_an_unknown_rating_is_refused(client, org):
     assert response.status_code == 200
     assert "请使用字母 A、B、C、D，例如 AB。" in response.content.decode()
     assert CollectionClassRule.objects.count() == before
+
+
+def test_a_second_default_class_is_refused_and_nothing_changes(client, org):
+    client.force_login(org["admin"])
+    klass = CollectionClass.objects.get(code="B")
+    response = client.post(
+        reverse("admin:receivables_collectionclass_change", args=[klass.pk]),
+        {
+            "code": "B",
+            "name": "潜力客户",
+            "name_en": "Potential customers",
+            "min_rate": "0.85",
+            "max_rate": "0.80",
+            "description": "",
+            "is_default": "on",
+            "rules-TOTAL_FORMS": "0",
+            "rules-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "已有另一个分类是默认分类。" in html
+    assert "范围上限不能低于最低回款率。" in html
+    klass.refresh_from_db()
+    assert (klass.min_rate, klass.is_default) == (Decimal("0.7000"), False)

@@ -138,3 +138,11 @@ def test_four_quarters_cover_a_year_and_part_of_one_is_prorated():
 def test_no_target_at_all_says_so():
     target = kpis.target_for_period([], start=date(2026, 1, 1), end=date(2026, 3, 31))
     assert (target.amount, str(target.reason)) == (None, "No collection target for this period.")
+
+
+@pytest.mark.parametrize(
+    ("normal", "shown"),
+    [("0.85", "85"), ("0.9000", "90"), ("1.0000", "100"), ("0.8750", "87.5"), ("0.0500", "5")],
+)
+def test_a_setting_rate_reads_as_a_plain_percentage(normal, shown):
+    assert kpis.plain_percent(D(normal)) == shown
