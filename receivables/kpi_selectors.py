@@ -23,7 +23,7 @@ from receivables.models import (
     ReceivableSettings,
     WriteOff,
 )
-from receivables.selectors import MONEY_FIELD, ZERO, receivables_as_of
+from receivables.selectors import MONEY_FIELD, ZERO, owner_team, receivables_as_of
 from salesops.accounts.models import Team, User
 
 
@@ -93,13 +93,6 @@ class Kpis:
     @property
     def normal_percent(self) -> str:
         return rules.plain_percent(self.normal_rate)
-
-
-def owner_team(path: str = "customer__owner"):
-    """The team a record's owner sells in: the team they are a member of, else the team they
-    lead (first by name), so a manager's own customers count in the manager's team."""
-    led = Team.objects.filter(manager=OuterRef(path)).order_by("name", "pk").values("pk")[:1]
-    return Coalesce(F(f"{path}__team"), Subquery(led), output_field=IntegerField())
 
 
 def collection_class_case(path: str = "customer") -> tuple[Case, dict[int, CollectionClass]]:

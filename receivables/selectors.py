@@ -7,7 +7,18 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, Max, Min, OuterRef, Subquery, Sum, Value
+from django.db.models import (
+    CharField,
+    DecimalField,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from customers.models import Contact, FollowUp
@@ -22,10 +33,21 @@ from receivables.models import (
     ReceivableSettings,
     WriteOff,
 )
+from salesops.accounts.models import Team
 
 ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 GROUPS = ("customer", "owner", "team", "region")
+
+
+def owner_team(path: str = "customer__owner", field: str = "pk"):
+    """The team (its `field`: pk or name) a record's owner sells in: the team they are a member
+    of, else the team they lead (first by name), so a manager's own customers count in the
+    manager's team."""
+    led = Team.objects.filter(manager=OuterRef(path)).order_by("name", "pk").values(field)[:1]
+    member = F(f"{path}__team") if field == "pk" else F(f"{path}__team__{field}")
+    output = IntegerField() if field == "pk" else CharField()
+    return Coalesce(member, Subquery(led), output_field=output)
 
 
 def scoped_receivables(user):
@@ -130,9 +152,9 @@ def aging_report(*, user, as_of: date, group_by: str = "customer") -> Aging:
         "customer__name",
         "customer__owner__username",
         "customer__owner__display_name",
-        "customer__owner__team_id",
-        "customer__owner__team__name",
         "customer__region__name",
+        team_key=owner_team(),
+        team_name=owner_team(field="name"),
     )
     for item in qs.iterator(chunk_size=2000):
         balance = item["amount"] - item["collected_as_of"] - item["written_off_as_of"]
@@ -146,8 +168,8 @@ def aging_report(*, user, as_of: date, group_by: str = "customer") -> Aging:
             "customer": (str(item["customer_id"]), item["customer__name"]),
             "owner": (item["customer__owner__username"] or "-", owner),
             "team": (
-                str(item["customer__owner__team_id"]),
-                item["customer__owner__team__name"] or "—",
+                str(item["team_key"]),
+                item["team_name"] or "—",
             ),
             "region": (
                 item["customer__region__name"] or "-",
