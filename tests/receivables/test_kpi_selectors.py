@@ -203,6 +203,14 @@ def test_classes_and_rules_are_settings(org, classed):
     assert class_rows(kpis(user=org["finance1"], **OCT))[0][4] == "below"
 
 
+def test_without_a_default_class_unmatched_customers_are_shown_unclassified(org, classed):
+    CollectionClass.objects.filter(code="C").update(is_default=False)
+    due_and_paid(org, classed["C2"], "C-2", "400", "100")
+    rows = class_rows(kpis(user=org["finance1"], **OCT))
+    assert rows[-1] == ("未分类", D("400.00"), D("100.00"), D("0.2500"), "no_range")
+    assert rows[2][1:] == (D("0"), D("0"), None, "no_rate")  # C itself: nothing in it
+
+
 def test_class_above_its_range_is_not_a_warning(org, classed):
     due_and_paid(org, classed["B2"], "B-2", "1000", "850")
     row = kpis(user=org["finance1"], **OCT).by_class[1]
