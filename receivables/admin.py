@@ -1,11 +1,14 @@
-"""Admin: receivable settings and the escalation ladder are edited here; money records are read
-here and changed only in the app, through the services that keep the totals and the audit."""
+"""Admin: receivable settings, the escalation ladder and collection classes are edited here;
+money records are read here and changed only in the app, through the services that keep the
+totals and the audit."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from receivables.models import (
     AgingSnapshot,
+    CollectionClass,
+    CollectionClassRule,
     CreditHoldEvent,
     EscalationEvent,
     EscalationLevel,
@@ -36,6 +39,30 @@ class EscalationLevelAdmin(admin.ModelAdmin):
         "notifies_manager",
         "puts_on_hold",
     ]
+
+
+class CollectionClassRuleInline(admin.TabularInline):
+    model = CollectionClassRule
+    extra = 0
+    ordering = ["position"]
+
+
+@admin.register(CollectionClass)
+class CollectionClassAdmin(admin.ModelAdmin):
+    """回款分类 and their collection-rate ranges; the KPI page reads them on every request."""
+
+    list_display = ["code", "name", "name_en", "min_rate", "max_rate", "description", "is_default"]
+    inlines = [CollectionClassRuleInline]
+
+
+@admin.register(CollectionClassRule)
+class CollectionClassRuleAdmin(admin.ModelAdmin):
+    """Evaluated by position, first match wins; a customer no rule matches is in the default."""
+
+    list_display = ["position", "credit_ratings", "max_payment_terms_days", "collection_class"]
+    list_editable = ["credit_ratings", "max_payment_terms_days", "collection_class"]
+    list_select_related = ["collection_class"]
+    ordering = ["position"]
 
 
 class ReadOnlyAdmin(VisibleToAdmin):

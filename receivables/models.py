@@ -5,11 +5,12 @@ a payment is never allocated beyond its amount and a receivable never beyond its
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -87,6 +88,101 @@ class ReceivableSettings(models.Model):
     @property
     def boundaries(self) -> tuple[int, int, int]:
         return (self.bucket_1, self.bucket_2, self.bucket_3)
+
+
+class CollectionClass(models.Model):
+    """回款分类 (DOMAIN.md section 6): a class of customers, from credit rating and payment cycle,
+    with the collection-rate range expected of it. A rate below `min_rate` is below threshold;
+    between `min_rate` and `max_rate` (both inclusive) in range; above `max_rate` above range."""
+
+    code = models.CharField(_("code"), max_length=1, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=50, blank=True)
+    min_rate = models.DecimalField(
+        _("lowest acceptable collection rate"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("0.9 means 90 %. Empty: no threshold (e.g. a special collection plan)."),
+    )
+    max_rate = models.DecimalField(
+        _("top of the expected range"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Empty: no upper end."),
+    )
+    description = models.CharField(_("what is done"), max_length=200, blank=True)
+    # Customers that no rule matches fall here; at most one class is the default.
+    is_default = models.BooleanField(_("default class"), default=False)
+
+    class Meta:
+        verbose_name = _("collection class")
+        verbose_name_plural = _("collection classes")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="collectionclass_one_default",
+                violation_error_message=_("Another class is already the default."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_rate__isnull=True)
+                | Q(max_rate__isnull=True)
+                | Q(max_rate__gte=F("min_rate")),
+                name="collectionclass_range_in_order",
+                violation_error_message=_(
+                    "The top of the range must not be below the lowest acceptable rate."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+    @property
+    def label(self) -> str:
+        """The name in the active language: the English name when English is on and it is set."""
+        english = get_language() and get_language().startswith("en") and self.name_en
+        return f"{self.code} · {self.name_en if english else self.name}"
+
+
+class CollectionClassRule(models.Model):
+    """Which customers belong to a collection class: the first rule (by position) whose credit
+    ratings include the customer's and whose payment-terms limit the customer's terms do not
+    exceed decides; no match means the default class."""
+
+    position = models.PositiveSmallIntegerField(_("position"), unique=True)
+    credit_ratings = models.CharField(
+        _("credit ratings"),
+        max_length=4,
+        validators=[RegexValidator(r"^[ABCD]{1,4}$", _("Use the letters A, B, C and D, e.g. AB."))],
+        help_text=_("Letters of the ratings this rule covers, e.g. AB."),
+    )
+    max_payment_terms_days = models.PositiveSmallIntegerField(
+        _("payment terms up to (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: any payment terms."),
+    )
+    collection_class = models.ForeignKey(
+        CollectionClass,
+        verbose_name=_("collection class"),
+        on_delete=models.PROTECT,
+        related_name="rules",
+    )
+
+    class Meta:
+        verbose_name = _("collection class rule")
+        verbose_name_plural = _("collection class rules")
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        limit = "∞" if self.max_payment_terms_days is None else self.max_payment_terms_days
+        return f"{self.position}: {self.credit_ratings} ≤ {limit} → {self.collection_class.code}"
 
 
 class Receivable(models.Model):

@@ -1,13 +1,24 @@
 """Reads of receivables, scoped by visible_to: balances as of a date, aging grouped four ways,
-the collection list, KPIs. Bucket totals are computed from the same per-receivable balances as
-the outstanding total, so they always add up."""
+the collection list (the KPIs are in kpi_selectors.py). Bucket totals are computed from the same
+per-receivable balances as the outstanding total, so they always add up."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, Max, Min, OuterRef, Subquery, Sum, Value
+from django.db.models import (
+    CharField,
+    DecimalField,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from customers.models import Contact, FollowUp
@@ -22,10 +33,21 @@ from receivables.models import (
     ReceivableSettings,
     WriteOff,
 )
+from salesops.accounts.models import Team
 
 ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 GROUPS = ("customer", "owner", "team", "region")
+
+
+def owner_team(path: str = "customer__owner", field: str = "pk"):
+    """The team (its `field`: pk or name) a record's owner sells in: the team they are a member
+    of, else the team they lead (first by name), so a manager's own customers count in the
+    manager's team."""
+    led = Team.objects.filter(manager=OuterRef(path)).order_by("name", "pk").values(field)[:1]
+    member = F(f"{path}__team") if field == "pk" else F(f"{path}__team__{field}")
+    output = IntegerField() if field == "pk" else CharField()
+    return Coalesce(member, Subquery(led), output_field=output)
 
 
 def scoped_receivables(user):
@@ -130,9 +152,9 @@ def aging_report(*, user, as_of: date, group_by: str = "customer") -> Aging:
         "customer__name",
         "customer__owner__username",
         "customer__owner__display_name",
-        "customer__owner__team_id",
-        "customer__owner__team__name",
         "customer__region__name",
+        team_key=owner_team(),
+        team_name=owner_team(field="name"),
     )
     for item in qs.iterator(chunk_size=2000):
         balance = item["amount"] - item["collected_as_of"] - item["written_off_as_of"]
@@ -146,8 +168,8 @@ def aging_report(*, user, as_of: date, group_by: str = "customer") -> Aging:
             "customer": (str(item["customer_id"]), item["customer__name"]),
             "owner": (item["customer__owner__username"] or "-", owner),
             "team": (
-                str(item["customer__owner__team_id"]),
-                item["customer__owner__team__name"] or "—",
+                str(item["team_key"]),
+                item["team_name"] or "—",
             ),
             "region": (
                 item["customer__region__name"] or "-",
@@ -240,165 +262,8 @@ def collection_list(*, user, as_of: date, min_days: int = 1, owner=None) -> list
     return items
 
 
-@dataclass
-class Kpis:
-    start: date
-    end: date
-    due_in_period: Decimal
-    collected_in_period: Decimal
-    collection_rate: Decimal | None
-    sales: Decimal
-    average_receivables: Decimal
-    turnover: Decimal | None
-    dso: Decimal | None
-    dso_warning: bool
-    written_off: Decimal
-    bad_debt_rate: Decimal | None
-    by_owner: list[dict]
-    by_tier: list[dict]
-    by_team: list[dict] = field(default_factory=list)
-    normal_rate: Decimal = Decimal("0.85")
-
-    @property
-    def normal_percent(self) -> int:
-        return int(self.normal_rate * 100)
-
-
-# DOMAIN.md: collection rate normal ≥ 85 %; tier A ≥ 90 %, tier B 70–80 %, C gets a special plan.
-TIER_THRESHOLDS = {"A": Decimal("0.90"), "B": Decimal("0.70")}
-
-
 def _rate(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     return (numerator / denominator).quantize(Decimal("0.0001")) if denominator else None
-
-
-def kpis(*, user, start: date, end: date) -> Kpis:
-    """Collection rate = collected ÷ due in the period (of receivables due in it); turnover =
-    sales (receivables issued in the period, annualised) ÷ average receivables; DSO = 365 ÷
-    turnover; bad-debt rate = written off ÷ total receivables issued."""
-    settings = ReceivableSettings.load()
-    scoped = Receivable.objects.visible_to(user)
-    due = scoped.filter(due_date__gte=start, due_date__lte=end)
-    due_total = due.aggregate(t=Sum("amount"))["t"] or ZERO
-    collected = (
-        Allocation.objects.filter(
-            receivable__in=due, reversed_at__isnull=True, payment__date__lte=end
-        ).aggregate(t=Sum("amount"))["t"]
-        or ZERO
-    ) + (due.aggregate(t=Sum("opening_paid"))["t"] or ZERO)  # paid before go-live counts
-    sales = (
-        scoped.filter(issue_date__gte=start, issue_date__lte=end).aggregate(t=Sum("amount"))["t"]
-        or ZERO
-    )
-    opening = _outstanding(user, start - timedelta(days=1))
-    closing = _outstanding(user, end)
-    average = ((opening + closing) / 2).quantize(Decimal("0.01"))
-    days = (end - start).days + 1
-    annual_sales = sales * Decimal(365) / Decimal(days)
-    turnover = (annual_sales / average).quantize(Decimal("0.01")) if average else None
-    dso = (Decimal(365) / turnover).quantize(Decimal("0.1")) if turnover else None
-    # Bad-debt rate of the period: written off in it ÷ receivables issued in it, so periods can
-    # be compared ("two rising periods in a row → review").
-    written = (
-        WriteOff.objects.filter(receivable__in=scoped, date__gte=start, date__lte=end).aggregate(
-            t=Sum("amount")
-        )["t"]
-        or ZERO
-    )
-    total_issued = sales
-    by_owner = _rates_by(
-        due, end, "receivable__customer__owner__username", "customer__owner__username"
-    )
-    by_tier = _rates_by(due, end, "receivable__customer__tier", "customer__tier")
-    for row in by_tier:
-        row["threshold"] = TIER_THRESHOLDS.get(row["key"], settings.collection_rate_normal)
-        row["below"] = row["rate"] is not None and row["rate"] < row["threshold"]
-    by_team = _rates_by(
-        due, end, "receivable__customer__owner__team__name", "customer__owner__team__name"
-    )
-    _add_targets(by_owner, scoped=scoped, start=start, end=end)
-    for row in [*by_owner, *by_team]:
-        row["below"] = row["rate"] is not None and row["rate"] < settings.collection_rate_normal
-    return Kpis(
-        start=start,
-        end=end,
-        due_in_period=due_total,
-        collected_in_period=collected,
-        collection_rate=_rate(collected, due_total),
-        sales=sales,
-        average_receivables=average,
-        turnover=turnover,
-        dso=dso,
-        dso_warning=dso is not None and dso > Decimal("1.5") * settings.industry_dso_days,
-        written_off=written,
-        bad_debt_rate=_rate(written, total_issued),
-        by_owner=by_owner,
-        by_tier=by_tier,
-        by_team=by_team,
-        normal_rate=settings.collection_rate_normal,
-    )
-
-
-def _outstanding(user, as_of: date) -> Decimal:
-    total = ZERO
-    for item in receivables_as_of(user=user, as_of=as_of).values(
-        "amount", "collected_as_of", "written_off_as_of"
-    ):
-        total += max(item["amount"] - item["collected_as_of"] - item["written_off_as_of"], ZERO)
-    return total
-
-
-def _add_targets(rows: list[dict], *, scoped, start: date, end: date) -> None:
-    """Each owner's collection target (回款目标) for quarters starting in the period, and the
-    money collected on their customers in the period (any receivable), for target achievement."""
-    from opportunities.models import SalesTarget
-
-    targets = dict(
-        SalesTarget.objects.filter(
-            owner__username__in=[r["key"] for r in rows],
-            period="quarter",
-            period_start__gte=start,
-            period_start__lte=end,
-        )
-        .values_list("owner__username")
-        .annotate(t=Sum("collection_target"))
-    )
-    collected = dict(
-        Allocation.objects.filter(
-            receivable__in=scoped,
-            reversed_at__isnull=True,
-            payment__date__gte=start,
-            payment__date__lte=end,
-        )
-        .values_list("receivable__customer__owner__username")
-        .annotate(t=Sum("amount"))
-    )
-    for row in rows:
-        row["target"] = targets.get(row["key"])
-        row["collected_in_period"] = collected.get(row["key"], ZERO)
-        row["achievement"] = _rate(row["collected_in_period"], row["target"] or ZERO)
-
-
-def _rates_by(due_qs, end: date, allocation_key: str, receivable_key: str) -> list[dict]:
-    due = {
-        row[receivable_key]: row["t"]
-        for row in due_qs.values(receivable_key).annotate(t=Sum("amount"))
-    }
-    got = defaultdict(lambda: ZERO)
-    for row in due_qs.values(receivable_key).annotate(t=Sum("opening_paid")):
-        got[row[receivable_key]] += row["t"] or ZERO
-    for row in (
-        Allocation.objects.filter(
-            receivable__in=due_qs, reversed_at__isnull=True, payment__date__lte=end
-        )
-        .values(allocation_key)
-        .annotate(t=Sum("amount"))
-    ):
-        got[row[allocation_key]] += row["t"]
-    return [
-        {"key": key or "—", "due": amount, "collected": got[key], "rate": _rate(got[key], amount)}
-        for key, amount in sorted(due.items(), key=lambda kv: str(kv[0]))
-    ]
 
 
 def customer_money(*, customer, as_of: date) -> dict:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from customers.models import Customer
-from receivables import selectors, services
+from receivables import kpi_selectors, selectors, services
 from receivables.forms import PaymentForm, ReceivableForm, ReleaseHoldForm, VoidForm, WriteOffForm
 from receivables.models import Payment, Receivable
 from receivables.statements import receivable_penalties
@@ -396,22 +396,25 @@ def collections_export(request):
     return _xlsx(content, f"collections-{as_of}.xlsx")
 
 
+KPI_EARLIEST, KPI_LATEST = date(1900, 1, 1), date(2999, 12, 31)
+
+
 @login_required
 def kpis(request):
     today = timezone.localdate()
-    try:
-        start = date.fromisoformat(
-            request.GET.get("start") or today.replace(month=1, day=1).isoformat()
-        )
-        end = date.fromisoformat(request.GET.get("end") or today.isoformat())
-    except ValueError:
+    start = date_param(request, "start", default=today.replace(month=1, day=1))
+    end = date_param(request, "end", default=today)
+    if start is None or end is None:
         return HttpResponseBadRequest(_("start and end must be dates YYYY-MM-DD."))
+    # Date arithmetic near year 1 or 9999 (the day before `start`, a year of targets) overflows.
+    if start < KPI_EARLIEST or end > KPI_LATEST:
+        return HttpResponseBadRequest(_("Choose dates between 1900 and 2999."))
     if start > end:
         return HttpResponseBadRequest(_("start must not be after end."))
     return render(
         request,
         "receivables/kpis.html",
-        {"kpis": selectors.kpis(user=request.user, start=start, end=end)},
+        {"kpis": kpi_selectors.kpis(user=request.user, start=start, end=end)},
     )
 
 

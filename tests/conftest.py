@@ -49,6 +49,7 @@ REFERENCE_DATA = [
     ("customers.migrations.0002_tier_rules", "create_defaults"),
     ("opportunities.migrations.0002_funnel_defaults", "create_defaults"),
     ("receivables.migrations.0002_defaults", "create_defaults"),
+    ("receivables.migrations.0005_collection_class_defaults", "create_defaults"),
 ]
 
 

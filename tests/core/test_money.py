@@ -1,4 +1,4 @@
-"""The yuan template filter."""
+"""The yuan and percent template filters."""
 
 from decimal import Decimal
 
@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 from django.utils.translation import override
 
-from salesops.core.templatetags.money import yuan
+from salesops.core.templatetags.money import percent, yuan
 
 
 @pytest.mark.parametrize(
@@ -29,3 +29,20 @@ def test_yuan_groups_thousands_in_every_language(language):
     with override(language):
         html = Template("{% load money %}{{ v|yuan }}").render(Context({"v": Decimal("4169000")}))
     assert html == "¥4,169,000.00"
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "expected"),
+    [
+        (Decimal("0.0750"), 1, "7.5%"),
+        (Decimal("2.6400"), 1, "264.0%"),
+        (Decimal("0.11765"), 2, "11.77%"),  # half up, not half even
+        (Decimal("0.9"), 0, "90%"),
+        (Decimal("12.3456"), 1, "1,234.6%"),
+        (None, 1, "—"),
+        ("", 1, "—"),
+        ("abc", 1, "abc"),
+    ],
+)
+def test_percent(value, places, expected):
+    assert percent(value, places) == expected

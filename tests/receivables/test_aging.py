@@ -198,3 +198,23 @@ def test_only_opening_balances_start_partly_paid_and_amounts_are_never_rounded(o
     with pytest.raises(ValidationError):
         receivable_create(number="M-2", amount=D("12.345"), **common)
     assert not Receivable.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_managers_own_receivables_age_in_the_team_they_lead(org, customers):
+    from receivables.services import receivable_create
+
+    for owner, amount in (("manager1", "400"), ("rep1", "1000"), ("rep3", "800")):
+        receivable_create(
+            actor=org["finance1"],
+            customer=customers[owner],
+            number=f"T-{owner}",
+            issue_date=AS_OF - timedelta(days=60),
+            due_date=AS_OF - timedelta(days=40),
+            amount=D(amount),
+        )
+    by_team = aging_report(user=org["admin"], as_of=AS_OF, group_by="team")
+    assert [(row.name, row.b2) for row in by_team.rows] == [
+        ("华东销售一部", D("1400.00")),
+        ("华北销售部", D("800.00")),
+    ]

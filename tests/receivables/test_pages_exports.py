@@ -179,92 +179,6 @@ def test_aging_snapshot_is_idempotent(org, buyer, invoice):
     assert (snapshot.b2, snapshot.total) == (Decimal("1000.00"), Decimal("1000.00"))
 
 
-def test_kpis_collection_rate_dso_and_bad_debt(client, org, buyer, invoice):
-    from receivables.services import payment_record, receivable_write_off
-
-    invoice("AR-1", date(2026, 10, 10), "1000", issued=date(2026, 10, 1))
-    second = invoice("AR-2", date(2026, 10, 20), "3000", issued=date(2026, 10, 1))
-    payment_record(
-        actor=org["finance1"],
-        customer=buyer,
-        date=date(2026, 10, 25),
-        amount=Decimal("1000"),
-        method="transfer",
-    )
-    receivable_write_off(
-        actor=org["finance1"],
-        receivable=second,
-        amount=Decimal("300"),
-        reason="客户破产",
-        on=date(2026, 10, 30),
-    )
-    client.force_login(org["finance1"])
-    kpis = client.get(
-        reverse("receivable_kpis"), {"start": "2026-10-01", "end": "2026-10-31"}
-    ).context["kpis"]
-    assert (kpis.due_in_period, kpis.collected_in_period) == (
-        Decimal("4000.00"),
-        Decimal("1000.00"),
-    )
-    assert kpis.collection_rate == Decimal("0.2500")
-    assert kpis.sales == Decimal("4000.00")
-    # Open on Sep 30: 0; on Oct 31: 4000 − 1000 paid − 300 written off = 2700; average 1350.
-    assert kpis.average_receivables == Decimal("1350.00")
-    assert kpis.turnover == Decimal("34.89")  # 4000 × 365 / 31 ÷ 1350
-    assert kpis.dso == Decimal("10.5")  # 365 ÷ 34.89
-    assert kpis.bad_debt_rate == Decimal("0.0750")  # 300 ÷ 4000
-    assert kpis.by_owner == [
-        {
-            "key": "rep1",
-            "due": Decimal("4000.00"),
-            "collected": Decimal("1000.00"),
-            "rate": Decimal("0.2500"),
-            "target": None,
-            "collected_in_period": Decimal("1000.00"),
-            "achievement": None,
-            "below": True,  # 25 % < the normal 85 %
-        }
-    ]
-    assert [(r["key"], r["threshold"], r["below"]) for r in kpis.by_tier] == [
-        ("C", Decimal("0.8500"), True)
-    ]
-    assert [r["key"] for r in kpis.by_team] == ["华东销售一部"]
-    assert (
-        client.get(
-            reverse("receivable_kpis"), {"start": "2026-11-01", "end": "2026-10-01"}
-        ).status_code
-        == 400
-    )
-
-
-def test_collection_target_achievement(client, org, buyer, invoice):
-    from receivables.services import payment_record
-    from tests.factories import SalesTargetFactory
-
-    SalesTargetFactory(
-        owner=org["rep1"],
-        period="quarter",
-        period_start=date(2026, 10, 1),
-        collection_target=Decimal("4000"),
-    )
-    invoice("AR-1", date(2026, 10, 10), "5000", issued=date(2026, 9, 1))
-    payment_record(
-        actor=org["finance1"],
-        customer=buyer,
-        date=date(2026, 11, 2),
-        amount=Decimal("3000"),
-        method="transfer",
-    )
-    client.force_login(org["manager1"])
-    kpis = client.get(reverse("receivable_kpis"), {"start": "2026-10-01", "end": "2026-12-31"})
-    (row,) = kpis.context["kpis"].by_owner
-    assert (row["target"], row["collected_in_period"], row["achievement"]) == (
-        Decimal("4000.00"),
-        Decimal("3000.00"),
-        Decimal("0.7500"),
-    )
-
-
 def test_aging_page_shows_the_snapshot_trend(client, org, buyer, invoice):
     from receivables.selectors import aging_trend
 
@@ -281,29 +195,6 @@ def test_aging_page_shows_the_snapshot_trend(client, org, buyer, invoice):
     client.force_login(org["rep1"])
     html = client.get(reverse("aging"), {"as_of": AS_OF.isoformat()}).content.decode()
     assert 'data-testid="trend"' in html
-
-
-def test_collection_rate_counts_what_was_paid_before_go_live(org, buyer):
-    from receivables.selectors import kpis
-    from receivables.services import receivable_create
-
-    receivable_create(
-        actor=org["finance1"],
-        customer=buyer,
-        number="OB-1",
-        issue_date=date(2026, 9, 1),
-        due_date=date(2026, 10, 5),
-        amount=Decimal("1000"),
-        source="opening",
-        allocated=Decimal("1000"),
-    )
-    result = kpis(user=org["finance1"], start=date(2026, 10, 1), end=date(2026, 10, 31))
-    assert (result.due_in_period, result.collected_in_period, result.collection_rate) == (
-        Decimal("1000.00"),
-        Decimal("1000.00"),
-        Decimal("1.0000"),
-    )
-    assert result.by_owner[0]["collected"] == Decimal("1000.00")
 
 
 def test_receivable_page_shows_the_penalty_to_date(client, org, buyer, invoice, monkeypatch):

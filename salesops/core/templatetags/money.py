@@ -1,6 +1,6 @@
 """Money in templates: CNY with thousands separators, whatever the active language."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 
@@ -17,3 +17,17 @@ def yuan(value, places: int = 2) -> str:
     except InvalidOperation:
         return str(value)
     return f"¥{number:,.{int(places)}f}"
+
+
+@register.filter
+def percent(value, places: int = 1) -> str:
+    """A rate as a percentage: 0.0750 -> "7.5%", 2.64 -> "264.0%"; None/blank -> "—"."""
+    if value in (None, ""):
+        return "—"
+    try:
+        number = (Decimal(str(value)) * 100).quantize(
+            Decimal(1).scaleb(-int(places)), ROUND_HALF_UP
+        )
+    except InvalidOperation:
+        return str(value)
+    return f"{number:,}%"

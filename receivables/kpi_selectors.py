@@ -1,0 +1,276 @@
+"""The collection KPI page's read (DOMAIN.md sections 4 and 6): collection rate by owner, team and
+collection class, turnover, DSO, bad-debt rate and collection targets, in a fixed number of
+grouped queries whatever the size of the book."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Greatest
+from django.utils.translation import gettext as _
+
+from opportunities.models import SalesTarget
+from opportunities.selectors import period_bounds
+from receivables import kpis as rules
+from receivables.models import (
+    Allocation,
+    CollectionClass,
+    CollectionClassRule,
+    Payment,
+    Receivable,
+    ReceivableSettings,
+    WriteOff,
+)
+from receivables.selectors import MONEY_FIELD, ZERO, owner_team, receivables_as_of
+from salesops.accounts.models import Team, User
+
+
+@dataclass
+class RateRow:
+    """Collection rate of one group: due in the period, collected on those items by its end."""
+
+    key: object
+    name: str
+    due: Decimal = ZERO
+    collected: Decimal = ZERO
+    rate: Decimal | None = None
+    below: bool = False
+
+
+@dataclass
+class ClassRow(RateRow):
+    collection_class: CollectionClass | None = None
+    status: str = rules.NO_RATE
+
+    @property
+    def status_label(self) -> str:
+        return str(rules.STATUS_LABELS[self.status])
+
+
+@dataclass
+class TargetRow:
+    """A seller's collection target for the period against all cash received in it."""
+
+    key: object
+    name: str
+    target: rules.PeriodTarget
+    received: Decimal = ZERO
+    achievement: Decimal | None = None
+
+    @property
+    def period_label(self) -> str:
+        return str(SalesTarget.Period(self.target.period).label) if self.target.period else ""
+
+
+@dataclass
+class Kpis:
+    start: date
+    end: date
+    due_in_period: Decimal
+    collected_in_period: Decimal
+    received_in_period: Decimal
+    collection_rate: Decimal | None
+    sales: Decimal
+    opening_receivables: Decimal
+    closing_receivables: Decimal
+    turnover: rules.Figure
+    dso: rules.Figure
+    dso_warning: bool
+    written_off: Decimal
+    bad_debt_rate: rules.Figure
+    by_owner: list[RateRow]
+    by_team: list[RateRow]
+    by_class: list[ClassRow]
+    targets: list[TargetRow] = field(default_factory=list)
+    normal_rate: Decimal = Decimal("0.85")
+
+    @property
+    def average_receivables(self) -> Decimal:
+        return ((self.opening_receivables + self.closing_receivables) / 2).quantize(rules.FEN)
+
+    @property
+    def normal_percent(self) -> str:
+        return rules.plain_percent(self.normal_rate)
+
+
+def collection_class_case(path: str = "customer") -> tuple[Case, dict[int, CollectionClass]]:
+    """SQL that puts each row's customer in its collection class (回款分类): the first rule by
+    position whose credit ratings include the customer's and whose payment-terms limit the
+    customer's terms do not exceed; otherwise the default class (NULL when there is none)."""
+    classes = {c.pk: c for c in CollectionClass.objects.all()}
+    whens = []
+    for rule in CollectionClassRule.objects.order_by("position"):
+        condition = Q(**{f"{path}__credit_rating__in": list(rule.credit_ratings)})
+        if rule.max_payment_terms_days is not None:
+            condition &= Q(**{f"{path}__payment_terms_days__lte": rule.max_payment_terms_days})
+        whens.append(When(condition, then=Value(rule.collection_class_id)))
+    default = next((pk for pk, c in classes.items() if c.is_default), None)
+    return Case(*whens, default=Value(default), output_field=IntegerField()), classes
+
+
+def kpis(*, user, start: date, end: date) -> Kpis:
+    """Every figure of the KPI page for what `user` may see between `start` and `end`."""
+    settings = ReceivableSettings.load()
+    scoped = Receivable.objects.visible_to(user)
+    class_case, classes = collection_class_case()
+    collected_by_end = (
+        Allocation.objects.filter(
+            receivable=OuterRef("pk"), reversed_at__isnull=True, payment__date__lte=end
+        )
+        .values("receivable")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
+    )
+    # One grouped row per (owner, team, class): every table and the totals add up from these.
+    groups = list(
+        scoped.filter(due_date__gte=start, due_date__lte=end)
+        .annotate(
+            # What opening balances had paid before go-live counts as collected all along.
+            collected_by_end=F("opening_paid")
+            + Coalesce(Subquery(collected_by_end), Value(ZERO), output_field=MONEY_FIELD),
+            owner_key=F("customer__owner"),
+            team_key=owner_team(),
+            class_key=class_case,
+        )
+        .values("owner_key", "team_key", "class_key")
+        .annotate(due=Sum("amount"), collected=Sum("collected_by_end"))
+        .order_by()
+    )
+    received = dict(
+        Payment.objects.visible_to(user)
+        .valid()
+        .filter(date__gte=start, date__lte=end)
+        .values("customer__owner")
+        .annotate(total=Sum("amount"))
+        .values_list("customer__owner", "total")
+    )
+    target_spans = _target_spans(user=user, start=start, end=end)
+    owner_ids = {g["owner_key"] for g in groups} | set(received) | set(target_spans)
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in=owner_ids - {None})}
+    names[None] = _("Customer pool")
+    team_names = {
+        t.pk: t.name for t in Team.objects.filter(pk__in={g["team_key"] for g in groups} - {None})
+    }
+    team_names[None] = _("No team")
+
+    by_owner = _roll_up(groups, "owner_key", names)
+    by_team = _roll_up(groups, "team_key", team_names)
+    by_class = _class_rows(groups, classes)
+    for row in [*by_owner, *by_team]:
+        row.below = row.rate is not None and row.rate < settings.collection_rate_normal
+
+    due_total = sum((g["due"] for g in groups), ZERO)
+    collected_total = sum((g["collected"] for g in groups), ZERO)
+    sales = (
+        scoped.filter(issue_date__gte=start, issue_date__lte=end).aggregate(t=Sum("amount"))["t"]
+        or ZERO
+    )
+    opening = _outstanding(user, start - timedelta(days=1))
+    closing = _outstanding(user, end)
+    turnover, dso = rules.turnover_and_dso(
+        sales=sales, opening=opening, closing=closing, days=(end - start).days + 1
+    )
+    written = (
+        WriteOff.objects.filter(receivable__in=scoped, date__gte=start, date__lte=end).aggregate(
+            t=Sum("amount")
+        )["t"]
+        or ZERO
+    )
+    targets = []
+    for owner_id in sorted(owner_ids, key=lambda k: names[k]):
+        if owner_id is None:
+            continue  # pool customers have no seller and no target
+        target = rules.target_for_period(target_spans.get(owner_id, []), start=start, end=end)
+        cash = received.get(owner_id, ZERO)
+        targets.append(
+            TargetRow(
+                key=owner_id,
+                name=names[owner_id],
+                target=target,
+                received=cash,
+                achievement=rules.rate(cash, target.amount or ZERO),
+            )
+        )
+    return Kpis(
+        start=start,
+        end=end,
+        due_in_period=due_total,
+        collected_in_period=collected_total,
+        received_in_period=sum(received.values(), ZERO),
+        collection_rate=rules.rate(collected_total, due_total),
+        sales=sales,
+        opening_receivables=opening,
+        closing_receivables=closing,
+        turnover=turnover,
+        dso=dso,
+        dso_warning=dso.value is not None
+        and dso.value > Decimal("1.5") * settings.industry_dso_days,
+        written_off=written,
+        bad_debt_rate=rules.bad_debt_rate(written_off=written, closing=closing),
+        by_owner=by_owner,
+        by_team=by_team,
+        by_class=by_class,
+        targets=targets,
+        normal_rate=settings.collection_rate_normal,
+    )
+
+
+def _roll_up(groups: list[dict], key: str, names: dict) -> list[RateRow]:
+    rows: dict[object, RateRow] = {}
+    for group in groups:
+        row = rows.setdefault(group[key], RateRow(key=group[key], name=names[group[key]]))
+        row.due += group["due"]
+        row.collected += group["collected"]
+    for row in rows.values():
+        row.rate = rules.rate(row.collected, row.due)
+    return sorted(rows.values(), key=lambda r: (r.key is None, r.name))
+
+
+def _class_rows(groups: list[dict], classes: dict[int, CollectionClass]) -> list[ClassRow]:
+    """Every class is listed, also one with nothing due, so its range is always visible."""
+    rows = {pk: ClassRow(key=pk, name=c.label, collection_class=c) for pk, c in classes.items()}
+    for group in groups:
+        row = rows.get(group["class_key"])
+        if row is None:  # no rule matched and no class is the default
+            row = rows.setdefault(None, ClassRow(key=None, name=_("Unclassified")))
+        row.due += group["due"]
+        row.collected += group["collected"]
+    for row in rows.values():
+        row.rate = rules.rate(row.collected, row.due)
+        klass = row.collection_class
+        row.status = rules.range_status(
+            row.rate,
+            low=klass.min_rate if klass else None,
+            high=klass.max_rate if klass else None,
+        )
+        row.below = row.status == rules.BELOW
+    return sorted(rows.values(), key=lambda r: (r.collection_class is None, r.name))
+
+
+def _outstanding(user, as_of: date) -> Decimal:
+    """Open balance of everything issued by `as_of`, as it stood that day; one query."""
+    balance = F("amount") - F("collected_as_of") - F("written_off_as_of")
+    return (
+        receivables_as_of(user=user, as_of=as_of).aggregate(
+            t=Sum(Greatest(balance, Value(ZERO)), output_field=MONEY_FIELD)
+        )["t"]
+        or ZERO
+    )
+
+
+def _target_spans(*, user, start: date, end: date) -> dict[int, list[rules.TargetSpan]]:
+    """Collection targets visible to `user` that overlap [start, end], by owner."""
+    spans: dict[int, list[rules.TargetSpan]] = defaultdict(list)
+    # A year is the longest target period, so nothing starting a year before `start` can reach it.
+    candidates = SalesTarget.objects.visible_to(user).filter(
+        period_start__lte=end, period_start__gt=start - timedelta(days=366)
+    )
+    for owner_id, period, period_start, amount in candidates.values_list(
+        "owner_id", "period", "period_start", "collection_target"
+    ):
+        first, last = period_bounds(period, period_start)
+        if last >= start and amount:
+            spans[owner_id].append(rules.TargetSpan(period, first, last, amount))
+    return spans
