@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 
 from customers.services.customers import customer_create
 from receivables import jobs
@@ -303,3 +305,10 @@ def test_one_run_writes_each_recipient_in_their_own_language(org, buyer, invoice
             "- AR-140 · 逾期 140 天 · ¥60,000.00 · 停止供货: 停止供货并启动法律程序 · 负责人待办",
         )
     ]
+
+
+def test_customer_page_warns_on_total_outstanding_not_yet_due(client, org, buyer, invoice):
+    invoice("AR-1", timezone.localdate() + timedelta(days=30), "50010")
+    client.force_login(org["rep1"])
+    html = client.get(reverse("customer_detail", args=[buyer.pk])).content.decode()
+    assert "累计欠款已超过信用额度预警比例" in html
