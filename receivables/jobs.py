@@ -148,6 +148,9 @@ def _record_steps(levels, by_pk, *, as_of: date, run: uuid.UUID, now) -> int:
     )
     rows: list[EscalationEvent] = []
     for pk, due_date, target, balance in candidates.iterator(chunk_size=BATCH):
+        if len(rows) >= BATCH:  # bounded memory on a first run over a whole book
+            EscalationEvent.objects.bulk_create(rows, ignore_conflicts=True)
+            rows = []
         days = aging.days_overdue(due=due_date, as_of=as_of)
         top = by_pk[target]
         rows.extend(
@@ -166,9 +169,8 @@ def _record_steps(levels, by_pk, *, as_of: date, run: uuid.UUID, now) -> int:
             for level in levels
             if level.from_days <= top.from_days
         )
-    if not rows:
-        return 0
-    EscalationEvent.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+    if rows:
+        EscalationEvent.objects.bulk_create(rows, ignore_conflicts=True)
     return EscalationEvent.objects.filter(run_key=run).count()
 
 
@@ -317,8 +319,9 @@ def _credit_warnings(as_of: date) -> int:
     outstanding = selectors.outstanding_by_customer(as_of=as_of, customers=limited)
     over = [
         pk
-        for pk, limit in limited.filter(pk__in=list(outstanding)).values_list("pk", "credit_limit")
-        if selectors.credit_warning_due(
+        for pk, limit in limited.values_list("pk", "credit_limit").iterator(chunk_size=BATCH)
+        if pk in outstanding
+        and selectors.credit_warning_due(
             outstanding=outstanding[pk], credit_limit=limit, share=share
         )
     ]
