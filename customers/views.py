@@ -142,7 +142,7 @@ def customer_detail(request, pk: int):
                 "stage"
             ),
             "money": customer_money(customer=customer, as_of=timezone.localdate()),
-            "group_flagged": group_flagged(customer=customer),
+            "group_flagged": group_flagged(customer=customer, as_of=timezone.localdate()),
             "timeline": timeline,
             "events": selectors.customer_ownership_events(customer=customer)[:10],
             "followup_form": FollowUpForm(customer=customer),

@@ -94,7 +94,8 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 @admin.register(EscalationEvent)
 class EscalationEventAdmin(ReadOnlyAdmin):
-    list_display = ["receivable", "level", "as_of", "days_overdue", "balance"]
+    list_display = ["receivable", "level", "status", "as_of", "days_overdue", "balance"]
+    list_filter = ["status", "level"]
     list_select_related = ["receivable", "level"]
 
 

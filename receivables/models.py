@@ -48,8 +48,9 @@ class ReceivableSettings(models.Model):
         decimal_places=4,
         default=Decimal("0.2"),
     )
+    # 单一客户累计欠款: everything the customer still owes, due or not, not only the overdue part.
     credit_warning_share = models.DecimalField(
-        _("warn when overdue exceeds this share of the credit limit"),
+        _("warn when the total outstanding exceeds this share of the credit limit"),
         max_digits=5,
         decimal_places=4,
         default=Decimal("0.5"),
@@ -64,6 +65,17 @@ class ReceivableSettings(models.Model):
         _("normal collection rate"), max_digits=5, decimal_places=4, default=Decimal("0.85")
     )
     industry_dso_days = models.PositiveSmallIntegerField(_("industry DSO (days)"), default=60)
+    # 连坐: empty = any overdue receivable of a member flags its group (DOMAIN.md); a step here
+    # raises the trigger to items that have reached that step's days overdue.
+    group_flag_level = models.ForeignKey(
+        "receivables.EscalationLevel",
+        verbose_name=_("group joint liability from this escalation step"),
+        help_text=_("Empty: any overdue receivable of a member flags the whole group."),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -417,11 +429,24 @@ class EscalationLevel(models.Model):
 
 
 class EscalationEvent(models.Model):
+    """A ladder step recorded for a receivable. An item first seen past several steps gets the
+    highest applied and the lower ones recorded as skipped (no notice, no letter, no task)."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        SKIPPED = "skipped", _("Skipped")
+
     receivable = models.ForeignKey(Receivable, on_delete=models.CASCADE, related_name="escalations")
     level = models.ForeignKey(EscalationLevel, on_delete=models.PROTECT, related_name="events")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.APPLIED
+    )
     as_of = models.DateField()
     days_overdue = models.PositiveIntegerField()
     balance = models.DecimalField(**MONEY)
+    # The run that wrote the row: rows are bulk-inserted ignoring conflicts, and this tells a run
+    # which rows are its own (and so whose notices it sends) and which another run wrote first.
+    run_key = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = EscalationEventQuerySet.as_manager()

@@ -271,13 +271,17 @@ def customer_money(*, customer, as_of: date) -> dict:
     receivables = list(customer.receivables.order_by("due_date", "pk"))
     open_items = [r for r in receivables if r.balance > 0]
     overdue = sum((r.balance for r in open_items if r.due_date < as_of), ZERO)
+    open_total = sum((r.balance for r in open_items), ZERO)
     settings = ReceivableSettings.load()
     return {
         "open_receivables": open_items,
-        "open_total": sum((r.balance for r in open_items), ZERO),
+        "open_total": open_total,
         "overdue_total": overdue,
-        "credit_warning": bool(customer.credit_limit)
-        and overdue > customer.credit_limit * settings.credit_warning_share,
+        "credit_warning": credit_warning_due(
+            outstanding=open_total,
+            credit_limit=customer.credit_limit,
+            share=settings.credit_warning_share,
+        ),
         "payments": list(customer.payments.order_by("-date", "-pk")[:10]),
         "escalations": list(
             EscalationEvent.objects.filter(receivable__customer=customer).select_related(
@@ -290,17 +294,66 @@ def customer_money(*, customer, as_of: date) -> dict:
     }
 
 
-def group_flagged(*, customer) -> bool:
-    """连坐: when any member of the customer's group has an open receivable at the third step of
-    the ladder or later, every member is flagged and new orders need a manager's approval."""
+def credit_warning_due(*, outstanding: Decimal, credit_limit: Decimal, share: Decimal) -> bool:
+    """单一客户累计欠款 over the share of the credit limit: strictly more ("exceeds"), and never
+    for a customer without a limit."""
+    return bool(credit_limit) and outstanding > credit_limit * share
+
+
+def outstanding_by_customer(*, as_of: date, customers=None) -> dict[int, Decimal]:
+    """Each customer's total outstanding on `as_of` (单一客户累计欠款): every receivable issued by
+    then, due or not, less what was collected (valid payments dated by then, and what was paid
+    before go-live) and written off by then. Three grouped queries whatever the size."""
+    issued = Receivable.objects.filter(issue_date__lte=as_of)
+    if customers is not None:
+        issued = issued.filter(customer__in=customers)
+    totals = {
+        row["customer"]: row["amount"] - row["opening"]
+        for row in issued.values("customer").annotate(
+            amount=Sum("amount"), opening=Sum("opening_paid")
+        )
+    }
+    collected = (
+        Allocation.objects.filter(
+            receivable__in=issued, reversed_at__isnull=True, payment__date__lte=as_of
+        )
+        .values_list("receivable__customer")
+        .annotate(total=Sum("amount"))
+    )
+    written = (
+        WriteOff.objects.filter(receivable__in=issued, date__lte=as_of)
+        .values_list("receivable__customer")
+        .annotate(total=Sum("amount"))
+    )
+    for customer_id, total in [*collected, *written]:
+        totals[customer_id] -= total
+    return {customer_id: total for customer_id, total in totals.items() if total > 0}
+
+
+def flagged_groups(*, as_of: date, group_ids=None) -> set[int]:
+    """连坐: the customer groups with a member owing an overdue receivable on `as_of` (the seed:
+    集团子公司任一成员出现逾期). ReceivableSettings.group_flag_level may raise the trigger to items
+    that have reached a later step's days overdue. One query (two with a trigger step)."""
+    settings = ReceivableSettings.load()
+    min_days = 1
+    if settings.group_flag_level_id is not None:
+        min_days = EscalationLevel.objects.get(pk=settings.group_flag_level_id).from_days
+    qs = (
+        receivables_as_of(user=None, as_of=as_of)
+        .filter(customer__group__isnull=False, due_date__lte=as_of - timedelta(days=min_days))
+        .filter(amount__gt=F("collected_as_of") + F("written_off_as_of"))
+    )
+    if group_ids is not None:
+        qs = qs.filter(customer__group_id__in=group_ids)
+    return set(qs.values_list("customer__group_id", flat=True).distinct())
+
+
+def group_flagged(*, customer, as_of: date) -> bool:
+    """Whether the customer's group is flagged on `as_of`: then every member is, and new orders
+    for any of them need a manager's approval."""
     if customer.group_id is None:
         return False
-    third = EscalationLevel.objects.order_by("from_days").values_list("from_days", flat=True)[2:3]
-    return EscalationEvent.objects.filter(
-        receivable__customer__group_id=customer.group_id,
-        level__from_days__gte=Subquery(third),
-        receivable__amount__gt=F("receivable__allocated") + F("receivable__written_off"),
-    ).exists()
+    return customer.group_id in flagged_groups(as_of=as_of, group_ids=[customer.group_id])
 
 
 def aging_trend(*, user, end: date, days: int = 30) -> list[dict]:

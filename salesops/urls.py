@@ -13,7 +13,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("salesops.accounts.urls")),
     path("notifications/", include("salesops.core.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", core_views.language_set, name="set_language"),
     path("customers/", include("customers.urls")),
     path("followups/", include("customers.followup_urls")),
     path("opportunities/", include("opportunities.urls")),

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from customers import cadence
 from customers.models import CrmSettings, Customer, OwnershipEvent, TierRule
@@ -18,6 +18,7 @@ from customers.services.customers import hand_over_open_deals, refresh_cadence
 from salesops.accounts.access import role_of
 from salesops.accounts.models import Team, User
 from salesops.accounts.roles import Role
+from salesops.core.i18n import lazy_text
 from salesops.core.services import notification_send
 
 logger = logging.getLogger(__name__)
@@ -49,7 +50,8 @@ def pool_run(*, as_of: date, now: datetime | None = None) -> PoolRunResult:
     crm = CrmSettings.load()
     warned = released = 0
     candidates = Customer.objects.owned().select_related("owner", "owner__team")
-    # Jobs run outside a request: write in the product's default language.
+    # Jobs run outside a request: records (event reasons) are written in the product's default
+    # language; notifications are rendered in each recipient's own by notification_send.
     with override(settings.LANGUAGE_CODE):
         for customer in candidates.iterator(chunk_size=500):
             limit = rules[customer.tier].effective_pool_idle_days
@@ -80,9 +82,12 @@ def _warn(customer: Customer, *, as_of: date, release_on: date) -> int:
         return 0
     notification_send(
         recipient=customer.owner,
-        title=_("%(customer)s goes to the pool on %(date)s")
-        % {"customer": customer.name, "date": release_on},
-        body=_("Log a follow-up before then to keep the customer."),
+        title=lazy_text(
+            gettext_lazy("%(customer)s goes to the pool on %(date)s"),
+            customer=customer.name,
+            date=release_on,
+        ),
+        body=gettext_lazy("Log a follow-up before then to keep the customer."),
         url=customer.get_absolute_url(),
         level="warning",
         dedupe_key=f"{key}:customer:{customer.pk}",
@@ -121,8 +126,10 @@ def _release(customer_pk: int, *, as_of: date, now: datetime, limit: int) -> int
     customer.save(update_fields=["owner", "owner_since", "pool_since", "pool_team", "updated_at"])
     notification_send(
         recipient=previous,
-        title=_("%(customer)s was released to the pool") % {"customer": customer.name},
-        body=_("Not followed up for %(days)s days.") % {"days": idle},
+        title=lazy_text(
+            gettext_lazy("%(customer)s was released to the pool"), customer=customer.name
+        ),
+        body=lazy_text(gettext_lazy("Not followed up for %(days)s days."), days=idle),
         url=reverse("customer_pool"),
         level="warning",
         dedupe_key=f"pool-release:{as_of.isoformat()}:customer:{customer.pk}",

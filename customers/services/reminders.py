@@ -4,14 +4,13 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer, FollowUp
 from salesops.accounts.models import User
+from salesops.core.i18n import lazy_text
 from salesops.core.services import notification_send
 
 logger = logging.getLogger(__name__)
@@ -44,26 +43,27 @@ def followup_reminders_send(*, as_of: date) -> ReminderResult:
     )
     sent_due = sent_steps = 0
     due_url = reverse("followup_due")
-    # Jobs run outside a request: write in the product's default language.
-    with override(settings.LANGUAGE_CODE):
-        for row in due:
-            title = _("%(total)s customers due for follow-up today (%(overdue)s overdue)") % row
-            if notification_send(
-                recipient=owners[row["owner"]],
-                title=title,
-                url=due_url,
-                level="warning" if row["overdue"] else "info",
-                dedupe_key=f"followup-due:{as_of.isoformat()}",
-            ):
-                sent_due += 1
-        for row in steps:
-            if notification_send(
-                recipient=owners[row["customer__owner"]],
-                title=_("%(total)s next steps are due") % row,
-                url=due_url,
-                level="warning",
-                dedupe_key=f"next-steps-due:{as_of.isoformat()}",
-            ):
-                sent_steps += 1
+    # Texts stay lazy: notification_send writes each in its recipient's language.
+    for row in due:
+        title = lazy_text(
+            _("%(total)s customers due for follow-up today (%(overdue)s overdue)"), **row
+        )
+        if notification_send(
+            recipient=owners[row["owner"]],
+            title=title,
+            url=due_url,
+            level="warning" if row["overdue"] else "info",
+            dedupe_key=f"followup-due:{as_of.isoformat()}",
+        ):
+            sent_due += 1
+    for row in steps:
+        if notification_send(
+            recipient=owners[row["customer__owner"]],
+            title=lazy_text(_("%(total)s next steps are due"), **row),
+            url=due_url,
+            level="warning",
+            dedupe_key=f"next-steps-due:{as_of.isoformat()}",
+        ):
+            sent_steps += 1
     logger.info("reminders for %s: %s follow-up, %s next-step", as_of, sent_due, sent_steps)
     return ReminderResult(followup_reminders=sent_due, next_step_reminders=sent_steps)

@@ -14,7 +14,7 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     search_fields = ["username", "display_name", "email", "phone"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("SalesOps"), {"fields": ("display_name", "phone", "team")}),
+        (_("SalesOps"), {"fields": ("display_name", "phone", "team", "language")}),
     )
 
 

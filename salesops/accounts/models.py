@@ -1,5 +1,6 @@
 """Users (login by username), sales teams, and the role each user plays."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.functional import cached_property
@@ -46,6 +47,11 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="members",
+    )
+    # Set by the language switch; notifications (bell and email) are written in it. Blank: the
+    # product's default (Simplified Chinese).
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
     )
     history = HistoricalRecords(excluded_fields=["last_login", "password"])
 

@@ -3,10 +3,12 @@
 import logging
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from salesops.core.i18n import Text, render_text
 from salesops.core.models import Heartbeat, Notification
 
 logger = logging.getLogger(__name__)
@@ -16,14 +18,19 @@ logger = logging.getLogger(__name__)
 def notification_send(
     *,
     recipient,
-    title: str,
-    body: str = "",
+    title: Text,
+    body: Text = "",
     url: str = "",
     level: str = Notification.Level.INFO,
     dedupe_key: str = "",
     email: bool = True,
 ) -> Notification | None:
     """Notify one user in the app and, if they have an address, by email after commit.
+
+    Title and body are rendered here, in the recipient's language (their last choice with the
+    language switch, else the product's default), whatever language the caller runs in: pass
+    lazy text (gettext_lazy, lazy_text, or a function) for anything translatable. The stored
+    text is what the bell and the email show.
 
     With a dedupe_key the same (recipient, key) is written once however often a job runs:
     returns None when it already existed and sends no second email.
@@ -33,6 +40,11 @@ def notification_send(
         and Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists()
     ):
         return None
+    with translation.override(notification_language(recipient)):
+        title, body = render_text(title), render_text(body)
+    title_limit = Notification._meta.get_field("title").max_length
+    if len(title) > title_limit:
+        title = title[: title_limit - 1] + "…"
     try:
         # A savepoint, so a concurrent duplicate only rolls back this insert.
         with transaction.atomic():
@@ -51,9 +63,13 @@ def notification_send(
     return notification
 
 
-def _email_notification(notification: Notification) -> None:
-    from django.conf import settings
+def notification_language(recipient) -> str:
+    """The language a user reads notifications in."""
+    language = getattr(recipient, "language", "")
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
+
+def _email_notification(notification: Notification) -> None:
     try:
         send_mail(
             subject=f"{settings.EMAIL_SUBJECT_PREFIX}{notification.title}",

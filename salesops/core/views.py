@@ -1,4 +1,4 @@
-"""Home page, health check and the notification list."""
+"""Home page, health check, the language switch and the notification list."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,13 +10,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
 
+from salesops.accounts.services import user_language_set
 from salesops.core import health, selectors, services
 
 
 @login_required
 def home(request):
     return render(request, "core/home.html", selectors.home_summary(user=request.user))
+
+
+def language_set(request):
+    """Django's set_language (the cookie), and for a signed-in user also their own language, so
+    notifications written by jobs while they are away come in it."""
+    response = set_language(request)
+    if request.method == "POST" and request.user.is_authenticated:
+        user_language_set(user=request.user, language=request.POST.get("language", ""))
+    return response
 
 
 @never_cache

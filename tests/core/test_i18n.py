@@ -42,3 +42,28 @@ def test_chinese_catalogue_translates_every_message():
     assert po.percent_translated() == 100
     # And it is compiled: Django reads .mo files only.
     assert Path(po.fpath).with_suffix(".mo").is_file()
+
+
+def test_the_switch_remembers_the_language_on_the_signed_in_user(client, org):
+    client.force_login(org["rep1"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    org["rep1"].refresh_from_db()
+    assert org["rep1"].language == "en"
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    org["rep1"].refresh_from_db()
+    assert org["rep1"].language == "zh-hans"
+
+
+def test_an_unknown_language_changes_nothing_on_the_user(client, org):
+    client.force_login(org["rep1"])
+    response = client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    assert response.status_code == 302
+    org["rep1"].refresh_from_db()
+    assert org["rep1"].language == ""
+
+
+def test_switching_before_logging_in_sets_only_the_cookie(client, org):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert not type(org["rep1"]).objects.exclude(language="").exists()

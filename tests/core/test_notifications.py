@@ -3,8 +3,10 @@
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
+from salesops.core.i18n import lazy_text
 from salesops.core.models import Notification
 from salesops.core.services import notification_send, notifications_prune
 from tests.factories import NotificationFactory
@@ -107,3 +109,45 @@ def test_prune_keeps_unread_and_recent(org):
     Notification.objects.filter(pk__in=[read_old.pk, unread_old.pk]).update(created_at=old)
     assert notifications_prune(now=timezone.now()) == 1
     assert set(Notification.objects.values_list("pk", flat=True)) == {unread_old.pk, read_recent.pk}
+
+
+def test_lazy_text_is_written_in_each_recipients_language(org, django_capture_on_commit_callbacks):
+    # given one user who chose English and one who kept the default
+    english, chinese = org["rep1"], org["rep2"]
+    english.language = "en"
+    english.save()
+    title = lazy_text(gettext_lazy("%(days)s days overdue"), days=3)
+    # when the same text goes to both, whatever language the sender runs in
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        for user in (english, chinese):
+            notification_send(
+                recipient=user, title=title, body=gettext_lazy("Your password was changed.")
+            )
+    # then each reads it in their own, in the app and by email
+    assert sorted(Notification.objects.values_list("recipient__username", "title", "body")) == [
+        ("rep1", "3 days overdue", "Your password was changed."),
+        ("rep2", "逾期 3 天", "您的密码已修改。"),
+    ]
+    assert sorted((m.to[0], m.subject, m.body) for m in mail.outbox) == [
+        ("rep1@example.com", "[SalesOps] 3 days overdue", "Your password was changed."),
+        ("rep2@example.com", "[SalesOps] 逾期 3 天", "您的密码已修改。"),
+    ]
+
+
+def test_a_function_composes_the_text_in_the_recipients_language(org):
+    org["rep1"].language = "en"
+    org["rep1"].save()
+    note = notification_send(
+        recipient=org["rep1"], title=lambda: translation.get_language(), email=False
+    )
+    assert note.title == "en"
+    note = notification_send(
+        recipient=org["rep2"], title=lambda: translation.get_language(), email=False
+    )
+    assert note.title == "zh-hans"
+
+
+def test_an_overlong_title_is_shortened_not_refused(org):
+    note = notification_send(recipient=org["rep1"], title="长" * 250, email=False)
+    note.refresh_from_db()
+    assert note.title == "长" * 199 + "…"

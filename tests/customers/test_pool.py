@@ -252,6 +252,25 @@ def test_the_job_writes_in_the_products_language_whatever_is_active(org):
     assert OwnershipEvent.objects.get(kind=Kind.RELEASED).reason == "30 天未跟进"
 
 
+def test_an_owner_who_chose_english_is_told_in_english_and_the_record_stays_chinese(org):
+    rep1 = org["rep1"]
+    rep1.language = "en"
+    rep1.save()
+    owned(org, "甲公司", last_contact=days_ago(30))
+    owned(org, "乙公司", last_contact=days_ago(28))
+
+    pool_run(as_of=AS_OF, now=RUN_AT)
+
+    assert sorted(Notification.objects.values_list("title", "body")) == [
+        (
+            "乙公司 goes to the pool on 2026-11-25",
+            "Log a follow-up before then to keep the customer.",
+        ),
+        ("甲公司 was released to the pool", "Not followed up for 30 days."),
+    ]
+    assert OwnershipEvent.objects.get(kind=Kind.RELEASED).reason == "30 天未跟进"
+
+
 def test_a_pool_customer_is_left_alone_by_later_runs(org):
     (customer,) = pooled(org, "甲公司")
     before = snapshot(customer)

@@ -263,6 +263,21 @@ def test_reminders_are_written_in_the_products_language_whatever_is_active(org, 
     )
 
 
+def test_an_owner_who_chose_english_gets_english_reminders(org, due_day):
+    rep1 = org["rep1"]
+    rep1.language = "en"
+    rep1.save()
+
+    followup_reminders_send(as_of=AS_OF)
+
+    assert Notification.objects.get(recipient=rep1).title == (
+        "3 customers due for follow-up today (2 overdue)"
+    )
+    assert Notification.objects.get(recipient=org["rep2"]).title == (
+        "今天有 1 个客户需要跟进（其中 0 个已逾期）"
+    )
+
+
 def test_the_command_and_the_celery_task_send_the_same_reminders_once(org, due_day):
     out = StringIO()
     call_command("run_job", "followup_reminders", "--as-of", "2026-11-23", stdout=out)

@@ -151,3 +151,23 @@ def test_a_form_submitted_ten_times_at_once_records_one_payment(org, book):
     assert len(set(results)) == 1
     assert Payment.objects.count() == 1
     assert Receivable.objects.aggregate(t=Sum("allocated"))["t"] == D("800.00")
+
+
+def test_four_ladder_runs_at_once_record_each_step_once_and_send_one_digest_each(org, book):
+    from receivables import jobs
+    from receivables.models import CreditHoldEvent, EscalationEvent
+    from salesops.core.models import Notification
+
+    results, errors = run_together(4, lambda _i: jobs.escalate_overdue(as_of=date(2026, 11, 23)))
+    assert errors == []
+    # 5 items about 290 days overdue: step 4 applied, steps 1-3 skipped, each exactly once
+    assert EscalationEvent.objects.count() == 20
+    assert EscalationEvent.objects.filter(status="applied", level__from_days=91).count() == 5
+    assert sorted(r.steps for r in results) == [0, 0, 0, 5]
+    assert sorted(r.digests for r in results) == [0, 0, 0, 2]
+    assert list(
+        Notification.objects.values_list("recipient__username", flat=True).order_by(
+            "recipient__username"
+        )
+    ) == ["manager1", "rep1"]
+    assert CreditHoldEvent.objects.count() == 1
