@@ -47,20 +47,38 @@ MANAGER_FIELDS = {
 }
 
 
+def _shown(char: str) -> str:
+    """A character as a user can read it in a message: invisible ones by code point."""
+    return char if char.isprintable() and not char.isspace() else f"U+{ord(char):04X}"
+
+
 def credit_code_message(error: credit_code.CreditCodeError) -> str:
     if error.code == "length":
         return _("A credit code has 18 characters; this one has %(found)s.") % {
             "found": error.found
         }
+    found = _shown(error.found) if error.found else ""
+    if error.code == "digit" and error.position is not None and error.position <= 2:
+        return _(
+            "Character %(position)s, '%(found)s', must be a digit: the first two characters "
+            "are the registering authority and the entity type."
+        ) % {"position": error.position, "found": found}
+    if error.code == "digit":
+        return _(
+            "Character %(position)s, '%(found)s', must be a digit: characters 3 to 8 are the "
+            "administrative division code."
+        ) % {"position": error.position, "found": found}
+    if error.code == "format":
+        return _("This is not a valid unified social credit code.")
     if error.code == "character":
         return _(
             "Character %(position)s, '%(found)s', is not allowed in a credit code "
             "(digits and capital letters except I, O, S, V, Z)."
-        ) % {"position": error.position, "found": error.found}
+        ) % {"position": error.position, "found": found}
     return _(
         "The check digit (18th character) should be '%(expected)s' but is '%(found)s': "
         "a character was probably mistyped."
-    ) % {"expected": error.expected, "found": error.found}
+    ) % {"expected": error.expected, "found": found}
 
 
 def clean_credit_code(raw: str | None) -> str | None:
