@@ -31,7 +31,8 @@ def followup_log(
     opportunity=None,
     now: datetime | None = None,
 ) -> FollowUp:
-    """Record one contact with a customer and move the customer's cadence on.
+    """Record one contact with a customer and move the customer's cadence on (an on-site visit
+    also moves the visit cadence).
 
     Entries logged more than the configured hours after the contact are accepted but flagged late.
     """
@@ -75,10 +76,20 @@ def followup_log(
     )
     followup.full_clean(exclude=["customer", "author", "contact", "opportunity"])
     followup.save()
+    # An entry older than the last contact moves nothing, except that an older visit can still
+    # be the latest visit (a call came after it).
+    moved = []
     if customer.last_followup_at is None or occurred_at > customer.last_followup_at:
         customer.last_followup_at = occurred_at
+        moved.append("last_followup_at")
+    if channel == FollowUp.Channel.VISIT and (
+        customer.last_visit_at is None or occurred_at > customer.last_visit_at
+    ):
+        customer.last_visit_at = occurred_at
+        moved.append("last_visit_at")
+    if moved:
         refresh_cadence(customer)
-        customer.save(update_fields=["last_followup_at", "next_followup_due", "updated_at"])
+        customer.save(update_fields=[*moved, "next_followup_due", "next_visit_due", "updated_at"])
     return followup
 
 

@@ -227,8 +227,8 @@ def test_due_list_sections_and_constant_queries(client, org, django_assert_max_n
     with django_assert_max_num_queries(12) as few:
         response = client.get(reverse("followup_due"))
     due = response.context["due"]
-    assert [c.name for c in due.overdue] == ["逾期客户"]
-    assert [c.name for c in due.today] == ["今天客户"]
+    assert [r.customer.name for r in due.overdue] == ["逾期客户"]
+    assert [r.customer.name for r in due.today] == ["今天客户"]
     assert due.next_steps == [step]
     for index in range(20):
         customer = CustomerFactory(owner=org["rep1"], next_followup_due=today - timedelta(days=3))
@@ -237,7 +237,37 @@ def test_due_list_sections_and_constant_queries(client, org, django_assert_max_n
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("followup_due"))
     assert len(response.context["due"].overdue) == 21
-    assert due_today in response.context["due"].today
+    assert due_today in [r.customer for r in response.context["due"].today]
+
+
+def test_due_list_labels_visits_and_follow_ups_apart(client, org):
+    today = timezone.localdate()
+    CustomerFactory(
+        name="待拜访客户", owner=org["rep1"], tier="A", next_visit_due=today - timedelta(days=1)
+    )
+    CustomerFactory(name="待跟进客户", owner=org["rep1"], tier="B", next_followup_due=today)
+    client.force_login(org["rep1"])
+    html = client.get(reverse("followup_due")).content.decode()
+    overdue = html[html.index('data-testid="due-overdue"') : html.index('data-testid="due-today"')]
+    due_today = html[html.index('data-testid="due-today"') :]
+    assert "待拜访客户" in overdue and "拜访到期" in overdue and "跟进到期" not in overdue
+    assert "待跟进客户" in due_today and "跟进到期" in due_today and "拜访到期" not in due_today
+
+
+def test_compliance_page_shows_the_visit_share(client, org):
+    as_of = date(2026, 11, 23)
+    CustomerFactory(owner=org["rep1"], tier="A", next_followup_due=as_of, next_visit_due=as_of)
+    CustomerFactory(
+        owner=org["rep1"], tier="A", next_followup_due=as_of, next_visit_due=date(2026, 11, 1)
+    )
+    CustomerFactory(owner=org["rep1"], tier="A", next_followup_due=as_of, next_visit_due=as_of)
+    CustomerFactory(owner=org["rep1"], tier="A", next_followup_due=as_of, next_visit_due=as_of)
+    client.force_login(org["manager1"])
+    response = client.get(reverse("followup_compliance"), {"as_of": "2026-11-23"})
+    html = response.content.decode()
+    assert "拜访达标率" in html
+    visit_rate = html[html.index('data-testid="visit-rate"') :].split("</td>")[0]
+    assert "75%" in visit_rate
 
 
 def test_compliance_counts_customers_within_cadence_per_owner(client, org):
