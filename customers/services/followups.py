@@ -6,10 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customers import cadence
 from customers.models import Contact, CrmSettings, Customer, FollowUp
 from customers.services.customers import _require_write, refresh_cadence
+
+NEXT_STEP_NEEDED = gettext_lazy("Describe the next step that is due on this date.")
 
 # Phones' clocks drift; a contact "in the future" by less than this is accepted as now.
 CLOCK_SKEW = timedelta(minutes=10)
@@ -44,7 +47,7 @@ def followup_log(
     if not content.strip():
         errors["content"] = _("Say what was discussed.")
     if next_step_due and not next_step.strip():
-        errors["next_step"] = _("Describe the next step that is due on this date.")
+        errors["next_step"] = str(NEXT_STEP_NEEDED)
     if next_step_due and next_step_due < timezone.localdate(occurred_at):
         errors["next_step_due"] = _("The next step cannot be due before the contact happened.")
     if contact is not None and contact.customer_id != customer.pk:
