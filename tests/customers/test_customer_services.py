@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from customers.models import Customer, OwnershipEvent, TierRule
 from customers.services.customers import (
@@ -246,3 +247,29 @@ def test_contact_save_validates_and_belongs_to_its_customer(org):
         contact_save(actor=org["rep1"], customer=customer, name="李工", email="not-an-email")
     assert "email" in bad_email.value.message_dict
     assert customer.contacts.count() == 1
+
+
+def test_editing_a_tier_rule_in_admin_moves_the_visit_cadence(client, org):
+    # Given a tier-A customer owned since 11-01 (visit due 11-08)
+    customer = customer_create(actor=org["rep1"], now=NOV_1, name="甲公司", tier="A")
+    assert customer.next_visit_due == date(2026, 11, 8)
+    rule = TierRule.objects.get(tier="A")
+    client.force_login(org["admin"])
+    # When the admin sets tier A to visit every 10 days
+    response = client.post(
+        reverse("admin:customers_tierrule_change", args=[rule.pk]),
+        {
+            "tier": "A",
+            "followup_interval_days": rule.followup_interval_days,
+            "visit_interval_days": 10,
+            "strategy": rule.strategy,
+            "pool_idle_days": "",
+        },
+    )
+    # Then the customer's next visit moves to 11-11
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert (customer.next_followup_due, customer.next_visit_due) == (
+        date(2026, 11, 8),
+        date(2026, 11, 11),
+    )
