@@ -73,6 +73,8 @@ class CustomerAdmin(VisibleToAdmin):
         "pool_team",
         "last_followup_at",
         "next_followup_due",
+        "last_visit_at",
+        "next_visit_due",
         "rad_type",
         "trailing_revenue",
     ]

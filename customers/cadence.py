@@ -1,4 +1,4 @@
-"""Pure rules of follow-up cadence, late logging, the pool clock and RAD typing. No ORM."""
+"""Pure rules of follow-up and visit cadence, late logging, the pool clock, RAD types. No ORM."""
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -10,6 +10,17 @@ def next_followup_due(*, last_contact: date | None, start: date, interval_days: 
     because of a contact that lapsed under its previous owner."""
     base = max(last_contact, start) if last_contact else start
     return base + timedelta(days=interval_days)
+
+
+def next_visit_due(
+    *, last_visit: date | None, start: date, interval_days: int | None
+) -> date | None:
+    """Due one visit interval after the later of the last on-site visit (面谈拜访) and `start`;
+    None when the tier has no regular visits (D by default). Calls and messages do not count:
+    a tier-A customer phoned daily but not visited for a month is overdue for a visit."""
+    if interval_days is None:
+        return None
+    return next_followup_due(last_contact=last_visit, start=start, interval_days=interval_days)
 
 
 def is_logged_late(*, occurred_at: datetime, logged_at: datetime, allowed_hours: int) -> bool:

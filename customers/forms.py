@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Contact, Customer, FollowUp
 from customers.services.customers import MANAGER_FIELDS, clean_credit_code
+from customers.services.followups import NEXT_STEP_NEEDED
 
 
 class CustomerForm(forms.ModelForm):
@@ -98,16 +99,36 @@ class FollowUpForm(forms.ModelForm):
             "feedback": forms.Textarea(attrs={"rows": 2}),
         }
 
+    # Shown folded under "more" on the quick form; a refusal naming one of them unfolds it.
+    MORE_FIELDS = ("contact", "opportunity", "feedback", "next_step", "next_step_due", "risk_note")
+
     def __init__(self, *args, customer: Customer, **kwargs):
+        # The due list holds one form per customer: ids must differ so labels and the error
+        # summary's links reach the right field.
+        kwargs.setdefault("auto_id", f"id_%s-{customer.pk}")
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault(
             "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
         )
         kwargs["initial"].setdefault("channel", FollowUp.Channel.VISIT)
         super().__init__(*args, **kwargs)
+        # A channel is required: no "---------" button among the choices.
+        self.fields["channel"].choices = FollowUp.Channel.choices
         self.fields["contact"].queryset = customer.contacts.all()
         self.fields["opportunity"].queryset = customer.opportunities.open()
         self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def clean(self):
+        data = super().clean()
+        # The service refuses this too, but the model's CHECK constraint would reach the form
+        # first as an error of no field, which neither sits by the field nor unfolds "more".
+        if data.get("next_step_due") and not (data.get("next_step") or "").strip():
+            self.add_error("next_step", NEXT_STEP_NEEDED)
+        return data
+
+    @property
+    def more_has_errors(self) -> bool:
+        return any(name in self.errors for name in self.MORE_FIELDS)
 
 
 class ReassignForm(forms.Form):

@@ -232,6 +232,10 @@ class Customer(models.Model):
     # Cadence, kept by the follow-up services so lists filter and sort on indexed columns.
     last_followup_at = models.DateTimeField(_("last follow-up"), null=True, blank=True)
     next_followup_due = models.DateField(_("next follow-up due"), null=True, blank=True)
+    # On-site visits (面谈拜访) have their own cadence (the tier's visit interval); empty when
+    # the tier has none.
+    last_visit_at = models.DateTimeField(_("last on-site visit"), null=True, blank=True)
+    next_visit_due = models.DateField(_("next visit due"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -257,6 +261,7 @@ class Customer(models.Model):
         ]
         indexes = [
             models.Index(fields=["owner", "next_followup_due"], name="customer_owner_due_idx"),
+            models.Index(fields=["owner", "next_visit_due"], name="customer_owner_visit_due_idx"),
             models.Index(fields=["tier"], name="customer_tier_idx"),
         ]
 
@@ -274,6 +279,9 @@ class Customer(models.Model):
 
     def is_overdue(self, today: date) -> bool:
         return self.next_followup_due is not None and self.next_followup_due < today
+
+    def is_visit_overdue(self, today: date) -> bool:
+        return self.next_visit_due is not None and self.next_visit_due < today
 
 
 class Contact(models.Model):

@@ -43,10 +43,24 @@ def customer_ownership_events(*, customer: Customer):
 
 
 @dataclass(frozen=True)
+class DueRow:
+    """A customer on the due list, with what is due by the end of the week: a follow-up of any
+    channel (跟进到期), an on-site visit (拜访到期), or both. None where that one is not due."""
+
+    customer: Customer
+    followup_due: date | None
+    visit_due: date | None
+
+    @property
+    def first_due(self) -> date:
+        return min(d for d in (self.followup_due, self.visit_due) if d is not None)
+
+
+@dataclass(frozen=True)
 class DueList:
-    overdue: list[Customer]
-    today: list[Customer]
-    this_week: list[Customer]
+    overdue: list[DueRow]
+    today: list[DueRow]
+    this_week: list[DueRow]
     next_steps: list[FollowUp]
     as_of: date
 
@@ -56,16 +70,27 @@ class DueList:
 
 
 def due_list(*, user, as_of: date) -> DueList:
-    """Customers due for follow-up until the end of `as_of`'s week, overdue first, and the open
-    next steps due by then. Two queries whatever the number of rows."""
+    """Customers due for a follow-up or an on-site visit until the end of `as_of`'s week, each
+    in the section of its earliest due date, overdue first, and the open next steps due by
+    then. Two queries whatever the number of rows."""
     end = cadence.week_end(as_of)
-    customers = list(
+    customers = (
         Customer.objects.visible_to(user)
         .owned()
-        .due_by(end)
+        .filter(Q(next_followup_due__lte=end) | Q(next_visit_due__lte=end))
         .select_related("owner")
         .prefetch_related(Prefetch("contacts", queryset=Contact.objects.order_by("name")))
-        .order_by("next_followup_due", "tier", "name")
+    )
+    rows = sorted(
+        (
+            DueRow(
+                customer=c,
+                followup_due=c.next_followup_due if _due_by(c.next_followup_due, end) else None,
+                visit_due=c.next_visit_due if _due_by(c.next_visit_due, end) else None,
+            )
+            for c in customers
+        ),
+        key=lambda row: (row.first_due, row.customer.tier, row.customer.name),
     )
     steps = list(
         FollowUp.objects.visible_to(user)
@@ -75,12 +100,16 @@ def due_list(*, user, as_of: date) -> DueList:
         .order_by("next_step_due", "pk")
     )
     return DueList(
-        overdue=[c for c in customers if c.next_followup_due < as_of],
-        today=[c for c in customers if c.next_followup_due == as_of],
-        this_week=[c for c in customers if c.next_followup_due > as_of],
+        overdue=[r for r in rows if r.first_due < as_of],
+        today=[r for r in rows if r.first_due == as_of],
+        this_week=[r for r in rows if r.first_due > as_of],
         next_steps=steps,
         as_of=as_of,
     )
+
+
+def _due_by(due: date | None, end: date) -> bool:
+    return due is not None and due <= end
 
 
 @dataclass(frozen=True)
@@ -90,15 +119,24 @@ class ComplianceRow:
     within_cadence: int
     late_logs: int
     logs: int
+    # Visits: only customers whose tier has a visit interval count.
+    visit_customers: int = 0
+    visits_within_cadence: int = 0
 
     @property
     def rate(self) -> float | None:
         return self.within_cadence / self.customers if self.customers else None
 
+    @property
+    def visit_rate(self) -> float | None:
+        return self.visits_within_cadence / self.visit_customers if self.visit_customers else None
+
 
 def followup_compliance(*, user, as_of: date, since: date) -> list[ComplianceRow]:
-    """Per owner in the user's scope: customers, how many are contacted within their tier's
-    cadence (not overdue on `as_of`), and the follow-ups logged since `since` (late ones apart)."""
+    """Per owner in the user's scope: customers and how many are followed up (any channel)
+    within their tier's cadence (not overdue on `as_of`); customers whose tier has a visit
+    interval and how many were visited on site within it; the follow-ups logged since `since`
+    (late ones apart)."""
     owners = (
         User.objects.visible_to(user)
         .active()
@@ -108,6 +146,16 @@ def followup_compliance(*, user, as_of: date, since: date) -> list[ComplianceRow
             n_within=Count(
                 "owned_customers",
                 filter=~Q(owned_customers__next_followup_due__lt=as_of),
+                distinct=True,
+            ),
+            n_visit_customers=Count(
+                "owned_customers",
+                filter=Q(owned_customers__next_visit_due__isnull=False),
+                distinct=True,
+            ),
+            n_visits_within=Count(
+                "owned_customers",
+                filter=Q(owned_customers__next_visit_due__gte=as_of),
                 distinct=True,
             ),
         )
@@ -131,6 +179,8 @@ def followup_compliance(*, user, as_of: date, since: date) -> list[ComplianceRow
             within_cadence=owner.n_within,
             late_logs=late.get(owner.pk, 0),
             logs=logs.get(owner.pk, 0),
+            visit_customers=owner.n_visit_customers,
+            visits_within_cadence=owner.n_visits_within,
         )
         for owner in owners
     ]

@@ -1,7 +1,7 @@
 """Customer and contact writes: create, update, reassign, tier rules. Every path (views, admin,
 import, jobs) goes through these so the same rules and the same history apply."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers import cadence, credit_code
+from customers import cadence, cadence_sql, credit_code
 from customers.models import Contact, CrmSettings, Customer, OwnershipEvent, TierRule
 from salesops.accounts.access import can_write, role_of
 from salesops.accounts.models import User
@@ -47,20 +47,38 @@ MANAGER_FIELDS = {
 }
 
 
+def _shown(char: str) -> str:
+    """A character as a user can read it in a message: invisible ones by code point."""
+    return char if char.isprintable() and not char.isspace() else f"U+{ord(char):04X}"
+
+
 def credit_code_message(error: credit_code.CreditCodeError) -> str:
     if error.code == "length":
         return _("A credit code has 18 characters; this one has %(found)s.") % {
             "found": error.found
         }
+    found = _shown(error.found) if error.found else ""
+    if error.code == "digit" and error.position is not None and error.position <= 2:
+        return _(
+            "Character %(position)s, '%(found)s', must be a digit: the first two characters "
+            "are the registering authority and the entity type."
+        ) % {"position": error.position, "found": found}
+    if error.code == "digit":
+        return _(
+            "Character %(position)s, '%(found)s', must be a digit: characters 3 to 8 are the "
+            "administrative division code."
+        ) % {"position": error.position, "found": found}
+    if error.code == "format":
+        return _("This is not a valid unified social credit code.")
     if error.code == "character":
         return _(
             "Character %(position)s, '%(found)s', is not allowed in a credit code "
             "(digits and capital letters except I, O, S, V, Z)."
-        ) % {"position": error.position, "found": error.found}
+        ) % {"position": error.position, "found": found}
     return _(
         "The check digit (18th character) should be '%(expected)s' but is '%(found)s': "
         "a character was probably mistyped."
-    ) % {"expected": error.expected, "found": error.found}
+    ) % {"expected": error.expected, "found": found}
 
 
 def clean_credit_code(raw: str | None) -> str | None:
@@ -99,12 +117,18 @@ def _check_owner(actor, owner) -> None:
 
 
 def refresh_cadence(customer: Customer, *, rule: TierRule | None = None) -> None:
-    """Recompute next_followup_due from the last contact and the tier's interval (no save)."""
+    """Recompute next_followup_due (last contact of any channel + the tier's follow-up
+    interval) and next_visit_due (last on-site visit + the visit interval, none when the tier
+    has no visits) in memory; the caller saves. cadence_sql is the same rule in SQL."""
     rule = rule or TierRule.objects.get(tier=customer.tier)
     start = timezone.localdate(customer.owner_since or timezone.now())
     last = timezone.localdate(customer.last_followup_at) if customer.last_followup_at else None
     customer.next_followup_due = cadence.next_followup_due(
         last_contact=last, start=start, interval_days=rule.followup_interval_days
+    )
+    visited = timezone.localdate(customer.last_visit_at) if customer.last_visit_at else None
+    customer.next_visit_due = cadence.next_visit_due(
+        last_visit=visited, start=start, interval_days=rule.visit_interval_days
     )
 
 
@@ -244,16 +268,20 @@ def hand_over_open_deals(*, customer: Customer, new_owner: User) -> int:
 
 
 @transaction.atomic
-def tier_rule_update(*, rule: TierRule) -> int:
-    """Save an edited tier rule and move every customer of that tier onto the new cadence.
-    Returns how many customers were updated."""
+def tier_rule_update(*, rule: TierRule, today: date | None = None) -> int:
+    """Save an edited tier rule and move every customer of that tier onto the new follow-up
+    and visit cadence, in one UPDATE. Returns how many customers were updated."""
     rule.full_clean()
     rule.save()
-    customers = list(Customer.objects.filter(tier=rule.tier).select_for_update())
-    for customer in customers:
-        refresh_cadence(customer, rule=rule)
-    Customer.objects.bulk_update(customers, ["next_followup_due"], batch_size=500)
-    return len(customers)
+    today = today or timezone.localdate()
+    return Customer.objects.filter(tier=rule.tier).update(
+        next_followup_due=cadence_sql.due_expression(
+            last_field="last_followup_at", interval_days=rule.followup_interval_days, today=today
+        ),
+        next_visit_due=cadence_sql.due_expression(
+            last_field="last_visit_at", interval_days=rule.visit_interval_days, today=today
+        ),
+    )
 
 
 CONTACT_FIELDS = {"name", "title", "mobile", "phone", "email", "wechat", "decision_role", "note"}

@@ -6,10 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customers import cadence
 from customers.models import Contact, CrmSettings, Customer, FollowUp
 from customers.services.customers import _require_write, refresh_cadence
+
+NEXT_STEP_NEEDED = gettext_lazy("Describe the next step that is due on this date.")
 
 # Phones' clocks drift; a contact "in the future" by less than this is accepted as now.
 CLOCK_SKEW = timedelta(minutes=10)
@@ -31,7 +34,8 @@ def followup_log(
     opportunity=None,
     now: datetime | None = None,
 ) -> FollowUp:
-    """Record one contact with a customer and move the customer's cadence on.
+    """Record one contact with a customer and move the customer's cadence on (an on-site visit
+    also moves the visit cadence).
 
     Entries logged more than the configured hours after the contact are accepted but flagged late.
     """
@@ -43,7 +47,7 @@ def followup_log(
     if not content.strip():
         errors["content"] = _("Say what was discussed.")
     if next_step_due and not next_step.strip():
-        errors["next_step"] = _("Describe the next step that is due on this date.")
+        errors["next_step"] = str(NEXT_STEP_NEEDED)
     if next_step_due and next_step_due < timezone.localdate(occurred_at):
         errors["next_step_due"] = _("The next step cannot be due before the contact happened.")
     if contact is not None and contact.customer_id != customer.pk:
@@ -75,10 +79,20 @@ def followup_log(
     )
     followup.full_clean(exclude=["customer", "author", "contact", "opportunity"])
     followup.save()
+    # An entry older than the last contact moves nothing, except that an older visit can still
+    # be the latest visit (a call came after it).
+    moved = []
     if customer.last_followup_at is None or occurred_at > customer.last_followup_at:
         customer.last_followup_at = occurred_at
+        moved.append("last_followup_at")
+    if channel == FollowUp.Channel.VISIT and (
+        customer.last_visit_at is None or occurred_at > customer.last_visit_at
+    ):
+        customer.last_visit_at = occurred_at
+        moved.append("last_visit_at")
+    if moved:
         refresh_cadence(customer)
-        customer.save(update_fields=["last_followup_at", "next_followup_due", "updated_at"])
+        customer.save(update_fields=[*moved, "next_followup_due", "next_visit_due", "updated_at"])
     return followup
 
 

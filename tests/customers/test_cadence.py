@@ -6,7 +6,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from customers.cadence import idle_days, is_logged_late, next_followup_due, rad_type_for, week_end
+from customers.cadence import (
+    idle_days,
+    is_logged_late,
+    next_followup_due,
+    next_visit_due,
+    rad_type_for,
+    week_end,
+)
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -18,6 +25,22 @@ def test_next_due_counts_from_last_contact_else_from_start():
     assert next_followup_due(last_contact=None, start=date(2026, 11, 1), interval_days=10) == date(
         2026, 11, 11
     )
+
+
+@pytest.mark.parametrize(
+    ("last_visit", "start", "interval", "due"),
+    [
+        (date(2026, 11, 12), date(2026, 1, 1), 7, date(2026, 11, 19)),  # tier A: 7 days
+        (date(2026, 11, 12), date(2026, 11, 15), 14, date(2026, 11, 29)),  # claimed later
+        (None, date(2026, 11, 1), 30, date(2026, 12, 1)),  # never visited: from ownership
+        (date(2026, 11, 12), date(2026, 1, 1), None, None),  # tier D: no visit cadence
+        (None, date(2026, 11, 1), None, None),
+    ],
+)
+def test_next_visit_due_counts_from_last_visit_and_is_none_without_an_interval(
+    last_visit, start, interval, due
+):
+    assert next_visit_due(last_visit=last_visit, start=start, interval_days=interval) == due
 
 
 @pytest.mark.parametrize(

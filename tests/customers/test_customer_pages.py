@@ -212,6 +212,76 @@ def test_quick_log_errors_come_back_in_the_form_and_nothing_is_written(client, o
     assert not FollowUp.objects.exists()
 
 
+def quick_log_refused(client, customer, **data):
+    response = client.post(
+        reverse("followup_create", args=[customer.pk]) + "?from=due",
+        {"channel": "visit", "content": "现场拜访", **data},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    return response, response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"next_step_due": "2026-11-25"}, "next_step", "请填写该日期要完成的下一步计划。"),
+        (
+            {"next_step": "寄样品", "next_step_due": "2026-11-19"},
+            "next_step_due",
+            "完成时限不能早于跟进时间。",
+        ),
+    ],
+)
+def test_quick_log_refusal_in_the_folded_section_unfolds_it_and_never_looks_saved(
+    client, org, data, field, message
+):
+    # Given rep1 logging a visit of 2026-11-20 from the due list
+    customer = customer_create(actor=org["rep1"], name="甲公司", tier="A")
+    client.force_login(org["rep1"])
+    # When the folded "next step" part is wrong
+    response, html = quick_log_refused(client, customer, occurred_at="2026-11-20T15:00", **data)
+    # Then: the summary on top names the field, the error sits by the field, the folded
+    # section is open, nothing says "saved" and nothing is written
+    assert list(response.context["form"].errors) == [field]
+    assert response.context["form"].errors[field] == [message]
+    summary = html[html.index('data-testid="followup-errors"') : html.index("</ul>")]
+    assert f'href="#id_{field}-{customer.pk}"' in summary
+    assert message in summary
+    more = html[html.index('data-testid="followup-more"') : html.index("</details>")]
+    assert more.split(">")[0].rstrip().endswith("open")
+    assert message in more
+    assert f'id="id_{field}-{customer.pk}"' in more
+    assert "followup-saved" not in html
+    assert "跟进记录已保存" not in html
+    assert not FollowUp.objects.exists()
+
+
+def test_quick_log_refusal_outside_the_folded_section_leaves_it_folded(client, org):
+    customer = customer_create(actor=org["rep1"], name="甲公司")
+    client.force_login(org["rep1"])
+    response, html = quick_log_refused(
+        client, customer, content=" ", occurred_at="2026-11-20T15:00"
+    )
+    assert list(response.context["form"].errors) == ["content"]
+    assert 'data-testid="followup-errors"' in html
+    more = html[html.index('data-testid="followup-more"') :].split(">")[0]
+    assert "open" not in more
+    assert not FollowUp.objects.exists()
+
+
+def test_quick_log_offers_only_real_channels_and_names_a_missing_one(client, org):
+    customer = customer_create(actor=org["rep1"], name="甲公司")
+    client.force_login(org["rep1"])
+    response, html = quick_log_refused(client, customer, channel="", occurred_at="2026-11-20T15:00")
+    channels = [value for value, _label in response.context["form"].fields["channel"].choices]
+    assert channels == ["phone", "visit", "email", "wechat", "other"]
+    assert list(response.context["form"].errors) == ["channel"]
+    assert 'data-testid="channel-error"' in html
+    assert html.index('data-testid="followup-errors"') < html.index('data-testid="channel-error"')
+    assert not FollowUp.objects.exists()
+
+
 def test_due_list_sections_and_constant_queries(client, org, django_assert_max_num_queries):
     today = timezone.localdate()
     client.force_login(org["rep1"])
@@ -227,8 +297,8 @@ def test_due_list_sections_and_constant_queries(client, org, django_assert_max_n
     with django_assert_max_num_queries(12) as few:
         response = client.get(reverse("followup_due"))
     due = response.context["due"]
-    assert [c.name for c in due.overdue] == ["逾期客户"]
-    assert [c.name for c in due.today] == ["今天客户"]
+    assert [r.customer.name for r in due.overdue] == ["逾期客户"]
+    assert [r.customer.name for r in due.today] == ["今天客户"]
     assert due.next_steps == [step]
     for index in range(20):
         customer = CustomerFactory(owner=org["rep1"], next_followup_due=today - timedelta(days=3))
@@ -237,7 +307,41 @@ def test_due_list_sections_and_constant_queries(client, org, django_assert_max_n
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("followup_due"))
     assert len(response.context["due"].overdue) == 21
-    assert due_today in response.context["due"].today
+    assert due_today in [r.customer for r in response.context["due"].today]
+
+
+def test_due_list_labels_visits_and_follow_ups_apart(client, org):
+    today = timezone.localdate()
+    CustomerFactory(
+        name="待拜访客户", owner=org["rep1"], tier="A", next_visit_due=today - timedelta(days=1)
+    )
+    CustomerFactory(name="待跟进客户", owner=org["rep1"], tier="B", next_followup_due=today)
+    client.force_login(org["rep1"])
+    html = client.get(reverse("followup_due")).content.decode()
+    overdue = html[html.index('data-testid="due-overdue"') : html.index('data-testid="due-today"')]
+    due_today = html[html.index('data-testid="due-today"') :]
+    assert "待拜访客户" in overdue
+    assert "拜访到期" in overdue
+    assert "跟进到期" not in overdue
+    assert "待跟进客户" in due_today
+    assert "跟进到期" in due_today
+    assert "拜访到期" not in due_today
+
+
+def test_compliance_page_shows_the_visit_share(client, org):
+    as_of = date(2026, 11, 23)
+    CustomerFactory(owner=org["rep1"], tier="A", next_followup_due=as_of, next_visit_due=as_of)
+    CustomerFactory(
+        owner=org["rep1"], tier="A", next_followup_due=as_of, next_visit_due=date(2026, 11, 1)
+    )
+    CustomerFactory(owner=org["rep1"], tier="A", next_followup_due=as_of, next_visit_due=as_of)
+    CustomerFactory(owner=org["rep1"], tier="A", next_followup_due=as_of, next_visit_due=as_of)
+    client.force_login(org["manager1"])
+    response = client.get(reverse("followup_compliance"), {"as_of": "2026-11-23"})
+    html = response.content.decode()
+    assert "拜访达标率" in html
+    visit_rate = html[html.index('data-testid="visit-rate"') :].split("</td>")[0]
+    assert "75%" in visit_rate
 
 
 def test_compliance_counts_customers_within_cadence_per_owner(client, org):

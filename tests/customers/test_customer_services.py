@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from customers.models import Customer, OwnershipEvent, TierRule
 from customers.services.customers import (
@@ -15,6 +16,8 @@ from customers.services.customers import (
     customer_update,
     tier_rule_update,
 )
+from customers.services.followups import followup_log
+from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -171,6 +174,62 @@ def test_tier_rule_change_moves_every_customer_of_the_tier(org):
     }
 
 
+def test_tier_rule_change_moves_the_visit_cadence_too(org):
+    # Given two tier-B customers owned since 11-01, one visited on 11-10, and a tier-A one
+    visited = customer_create(actor=org["rep1"], now=NOV_1, name="甲公司", tier="B")
+    never = customer_create(actor=org["rep2"], now=NOV_1, name="乙公司", tier="B")
+    other = customer_create(actor=org["rep1"], now=NOV_1, name="丙公司", tier="A")
+    followup_log(
+        actor=org["rep1"],
+        customer=visited,
+        # 00:30 in Shanghai is still 11-10 in UTC: the Shanghai date counts, in SQL too
+        occurred_at=datetime(2026, 11, 11, 0, 30, tzinfo=SH),
+        channel="visit",
+        content="上门拜访",
+        now=datetime(2026, 11, 11, 9, 0, tzinfo=SH),
+    )
+    assert Customer.objects.get(pk=visited.pk).next_visit_due == date(2026, 11, 25)  # 14 days
+    rule = TierRule.objects.get(tier="B")
+    # When admin changes tier B to visit every 20 days and follow up every 4
+    rule.visit_interval_days, rule.followup_interval_days = 20, 4
+    assert tier_rule_update(rule=rule, today=date(2026, 11, 20)) == 2
+    # Then both B customers move, the A customer does not
+    due = {c.name: (c.next_followup_due, c.next_visit_due) for c in Customer.objects.all()}
+    assert due == {
+        visited.name: (date(2026, 11, 15), date(2026, 12, 1)),
+        never.name: (date(2026, 11, 5), date(2026, 11, 21)),
+        other.name: (date(2026, 11, 8), date(2026, 11, 8)),
+    }
+    # And a tier without visits any more has no visit due at all
+    rule.visit_interval_days = None
+    tier_rule_update(rule=rule)
+    assert set(Customer.objects.filter(tier="B").values_list("next_visit_due", flat=True)) == {None}
+
+
+def test_tier_rule_update_is_one_statement_whatever_the_book(
+    org, django_assert_num_queries, django_assert_max_num_queries
+):
+    rule = TierRule.objects.get(tier="C")
+    CustomerFactory.create_batch(3, owner=org["rep1"], tier="C")
+    with django_assert_max_num_queries(10) as small:
+        tier_rule_update(rule=rule)
+    CustomerFactory.create_batch(40, owner=org["rep1"], tier="C")
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert tier_rule_update(rule=rule) == 43
+    updates = [q["sql"] for q in small.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len([sql for sql in updates if '"customers_customer"' in sql]) == 1
+
+
+def test_a_pooled_customer_moved_by_a_tier_rule_counts_from_today(org):
+    pooled = CustomerFactory(owner=None, owner_since=None, pool_since=NOV_1, tier="C")
+    tier_rule_update(rule=TierRule.objects.get(tier="C"), today=date(2026, 11, 20))
+    pooled.refresh_from_db()
+    assert (pooled.next_followup_due, pooled.next_visit_due) == (
+        date(2026, 11, 30),
+        date(2026, 12, 20),
+    )
+
+
 def test_contact_save_validates_and_belongs_to_its_customer(org):
     customer = customer_create(actor=org["rep1"], name="甲公司")
     other = customer_create(actor=org["rep1"], name="乙公司")
@@ -188,3 +247,29 @@ def test_contact_save_validates_and_belongs_to_its_customer(org):
         contact_save(actor=org["rep1"], customer=customer, name="李工", email="not-an-email")
     assert "email" in bad_email.value.message_dict
     assert customer.contacts.count() == 1
+
+
+def test_editing_a_tier_rule_in_admin_moves_the_visit_cadence(client, org):
+    # Given a tier-A customer owned since 11-01 (visit due 11-08)
+    customer = customer_create(actor=org["rep1"], now=NOV_1, name="甲公司", tier="A")
+    assert customer.next_visit_due == date(2026, 11, 8)
+    rule = TierRule.objects.get(tier="A")
+    client.force_login(org["admin"])
+    # When the admin sets tier A to visit every 10 days
+    response = client.post(
+        reverse("admin:customers_tierrule_change", args=[rule.pk]),
+        {
+            "tier": "A",
+            "followup_interval_days": rule.followup_interval_days,
+            "visit_interval_days": 10,
+            "strategy": rule.strategy,
+            "pool_idle_days": "",
+        },
+    )
+    # Then the customer's next visit moves to 11-11
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert (customer.next_followup_due, customer.next_visit_due) == (
+        date(2026, 11, 8),
+        date(2026, 11, 11),
+    )

@@ -21,12 +21,12 @@ def customer(org):
     return customer_create(actor=org["rep1"], now=NOV_1, name="上海润华精密机械有限公司", tier="A")
 
 
-def log(org, customer, *, occurred=NOV_20_3PM, now=None, **extra):
+def log(org, customer, *, occurred=NOV_20_3PM, now=None, channel="visit", **extra):
     return followup_log(
         actor=org["rep1"],
         customer=customer,
         occurred_at=occurred,
-        channel="visit",
+        channel=channel,
         content=extra.pop("content", "拜访王总，确认需求"),
         now=now or occurred + timedelta(hours=1),
         **extra,
@@ -66,7 +66,7 @@ def test_an_older_entry_does_not_move_the_last_contact_back(org, customer):
     ],
 )
 def test_bad_entries_are_refused_and_nothing_moves(org, customer, extra, field):
-    before = customer.next_followup_due
+    before, visit_before = customer.next_followup_due, customer.next_visit_due
     if "channel" in extra:
         with pytest.raises(ValidationError) as exc:
             followup_log(
@@ -84,6 +84,50 @@ def test_bad_entries_are_refused_and_nothing_moves(org, customer, extra, field):
     assert FollowUp.objects.count() == 0
     customer.refresh_from_db()
     assert (customer.last_followup_at, customer.next_followup_due) == (None, before)
+    assert (customer.last_visit_at, customer.next_visit_due) == (None, visit_before)
+
+
+def test_tier_a_visited_8_days_ago_and_phoned_yesterday_is_visit_overdue_but_followed_up(
+    org, customer
+):
+    # Given a tier-A customer (follow up every 7 days, visit every 7 days), today 2026-11-20
+    visit = datetime(2026, 11, 12, 10, 0, tzinfo=SH)
+    call = datetime(2026, 11, 19, 16, 0, tzinfo=SH)
+    # When the rep visited on 11-12 and phoned on 11-19
+    log(org, customer, occurred=visit, channel="visit")
+    log(org, customer, occurred=call, channel="phone", content="电话确认报价")
+    # Then the follow-up cadence counts the call, the visit cadence only the visit
+    customer.refresh_from_db()
+    assert (customer.last_followup_at, customer.next_followup_due) == (call, date(2026, 11, 26))
+    assert (customer.last_visit_at, customer.next_visit_due) == (visit, date(2026, 11, 19))
+    today = date(2026, 11, 20)
+    assert (customer.is_visit_overdue(today), customer.is_overdue(today)) == (True, False)
+
+
+def test_a_visit_older_than_the_last_call_still_moves_the_visit_clock(org, customer):
+    call = datetime(2026, 11, 19, 16, 0, tzinfo=SH)
+    visit = datetime(2026, 11, 15, 10, 0, tzinfo=SH)
+    log(org, customer, occurred=call, channel="phone")
+    log(org, customer, occurred=visit, channel="visit", now=call + timedelta(hours=1))
+    customer.refresh_from_db()
+    assert (customer.last_followup_at, customer.next_followup_due) == (call, date(2026, 11, 26))
+    assert (customer.last_visit_at, customer.next_visit_due) == (visit, date(2026, 11, 22))
+
+
+def test_before_any_visit_the_visit_is_due_one_interval_after_ownership(org, customer):
+    # Created 2026-11-01 as tier A: first visit due 11-08, and a call does not change that.
+    log(org, customer, channel="phone")
+    customer.refresh_from_db()
+    assert (customer.last_visit_at, customer.next_visit_due) == (None, date(2026, 11, 8))
+
+
+def test_tier_d_is_never_due_for_a_visit(org):
+    customer = customer_create(actor=org["rep1"], now=NOV_1, name="长期维护客户", tier="D")
+    assert customer.next_visit_due is None
+    log(org, customer, channel="visit")
+    customer.refresh_from_db()
+    assert (customer.last_visit_at, customer.next_visit_due) == (NOV_20_3PM, None)
+    assert customer.next_followup_due == date(2026, 12, 20)  # tier D: every 30 days
 
 
 def test_contact_must_belong_to_the_customer(org, customer):

@@ -456,8 +456,16 @@ def test_cell_values_are_normalized(english, org, header, cell, field, stored):
 
 
 CHARACTER_O = (
-    "Character 5, 'O', is not allowed in a credit code (digits and capital letters except I, O, S, "
+    "Character 5, 'O', must be a digit: characters 3 to 8 are the administrative division code."
+)
+CHARACTER_Z = (
+    "Character 9, 'Z', is not allowed in a credit code (digits and capital letters except I, O, S, "
     "V, Z)."
+)
+# Letters in the division code with a check character that fits: the import refuses it too.
+DIVISION_LETTERS = "91AB0108551385082E"
+DIVISION_LETTERS_MESSAGE = (
+    "Character 3, 'A', must be a digit: characters 3 to 8 are the administrative division code."
 )
 CHECK_DIGIT = (
     "The check digit (18th character) should be '6' but is '7': a character was probably mistyped."
@@ -473,6 +481,8 @@ CHECK_DIGIT = (
             "A credit code has 18 characters; this one has 17.",
         ),
         ("统一社会信用代码", "9144O300708461136T", CHARACTER_O),
+        ("统一社会信用代码", "91440300Z08461136T", CHARACTER_Z),
+        ("统一社会信用代码", DIVISION_LETTERS, DIVISION_LETTERS_MESSAGE),
         ("统一社会信用代码", CODE_BAD_CHECK, CHECK_DIGIT),
         ("区域", "华东区", f"华东区 is not a configured region ({REGIONS})"),
         ("客户等级", "E", "must be one of A, B, C, D"),
@@ -943,8 +953,7 @@ def test_acceptance_a_mixed_bad_file_is_rejected_whole_with_one_line_per_problem
     assert stderr.splitlines() == [
         "row 4, 统一社会信用代码: 校验位（第 18 位）应为“6”，实际为“7”：可能有字符输错了。",
         "row 5, 统一社会信用代码: 统一社会信用代码应为 18 位，当前为 17 位。",
-        "row 6, 统一社会信用代码: 第 5 位字符“O”无效："
-        "信用代码只能包含数字和除 I、O、S、V、Z 以外的大写字母。",
+        "row 6, 统一社会信用代码: 第 5 位字符“O”应为数字：第 3 至 8 位是登记管理机关行政区划码。",
         "row 7, 负责人: 用户 nobody 不存在，或您无权分配给此人",
         "row 8, 负责人: 用户 rep3 不存在，或您无权分配给此人",
         "row 9, 企业全称: 与第 2 行企业全称重复",
