@@ -68,6 +68,20 @@ def _reference_data_for_transactional_tests(request):
             getattr(import_module(module), function)(apps, None)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _reference_data_left_for_the_next_run(django_db_setup, django_db_blocker):
+    """With --reuse-db the next run starts from this run's last state: when a transactional
+    test's flush was the last write, put the reference rows back so that run does not start on
+    an empty database (Group.DoesNotExist everywhere)."""
+    yield
+    from django.contrib.auth.models import Group
+
+    with django_db_blocker.unblock():
+        if not Group.objects.exists():
+            for module, function in REFERENCE_DATA:
+                getattr(import_module(module), function)(apps, None)
+
+
 @pytest.fixture
 def chromium_path() -> str:
     path = (
