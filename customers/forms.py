@@ -6,10 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Contact, Customer, FollowUp
+from customers.selectors import tier_choices
 from customers.services.customers import MANAGER_FIELDS, clean_credit_code
+from salesops.core.forms import NamedBlankChoiceMixin
 
 
-class CustomerForm(forms.ModelForm):
+class CustomerForm(NamedBlankChoiceMixin, forms.ModelForm):
     class Meta:
         model = Customer
         fields = [
@@ -38,6 +40,7 @@ class CustomerForm(forms.ModelForm):
 
     def __init__(self, *args, can_manage: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["tier"].choices = tier_choices()
         self.fields["credit_code"].widget.attrs.update(
             {"autocapitalize": "characters", "spellcheck": "false", "maxlength": 24}
         )
@@ -61,7 +64,7 @@ class CustomerForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.changed_data}
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(NamedBlankChoiceMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["name", "title", "decision_role", "mobile", "phone", "email", "wechat", "note"]
@@ -72,7 +75,7 @@ class ContactForm(forms.ModelForm):
         }
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(NamedBlankChoiceMixin, forms.ModelForm):
     """The quick log form: channel as big buttons, 'now' prefilled, the rest optional."""
 
     class Meta:
@@ -105,12 +108,15 @@ class FollowUpForm(forms.ModelForm):
         )
         kwargs["initial"].setdefault("channel", FollowUp.Channel.VISIT)
         super().__init__(*args, **kwargs)
+        # A required choice without a model default gets a "---------" choice, which the radio
+        # button group would show as a fourth... sixth button; the initial value is preselected.
+        self.fields["channel"].choices = FollowUp.Channel.choices
         self.fields["contact"].queryset = customer.contacts.all()
         self.fields["opportunity"].queryset = customer.opportunities.open()
         self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(NamedBlankChoiceMixin, forms.Form):
     owner = forms.ModelChoiceField(queryset=None, label=_("New owner"))
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
@@ -119,7 +125,7 @@ class ReassignForm(forms.Form):
         self.fields["owner"].queryset = owners
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(NamedBlankChoiceMixin, forms.Form):
     file = forms.FileField(
         label=_("Excel file (.xlsx)"),
         widget=forms.ClearableFileInput(

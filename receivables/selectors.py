@@ -11,6 +11,7 @@ from django.db.models import DecimalField, F, Max, Min, OuterRef, Subquery, Sum,
 from django.db.models.functions import Coalesce
 
 from customers.models import Contact, FollowUp
+from customers.selectors import tier_labels
 from receivables import aging
 from receivables.models import (
     AgingSnapshot,
@@ -22,6 +23,7 @@ from receivables.models import (
     ReceivableSettings,
     WriteOff,
 )
+from salesops.core.localized import localized
 
 ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
@@ -132,7 +134,7 @@ def aging_report(*, user, as_of: date, group_by: str = "customer") -> Aging:
         "customer__owner__display_name",
         "customer__owner__team_id",
         "customer__owner__team__name",
-        "customer__region__name",
+        region=localized("customer__region__name"),
     )
     for item in qs.iterator(chunk_size=2000):
         balance = item["amount"] - item["collected_as_of"] - item["written_off_as_of"]
@@ -149,10 +151,7 @@ def aging_report(*, user, as_of: date, group_by: str = "customer") -> Aging:
                 str(item["customer__owner__team_id"]),
                 item["customer__owner__team__name"] or "—",
             ),
-            "region": (
-                item["customer__region__name"] or "-",
-                item["customer__region__name"] or "—",
-            ),
+            "region": (item["region"] or "-", item["region"] or "—"),
         }[group_by]
         row = rows.setdefault(key, AgingRow(key=key, name=name))
         if group_by == "customer":
@@ -202,7 +201,7 @@ def collection_list(*, user, as_of: date, min_days: int = 1, owner=None) -> list
     levels: dict[int, tuple[int, str]] = {}
     for receivable_id, from_days, name in EscalationEvent.objects.filter(
         receivable__in=in_scope
-    ).values_list("receivable_id", "level__from_days", "level__name"):
+    ).values_list("receivable_id", "level__from_days", localized("level__name")):
         if from_days > levels.get(receivable_id, (-1, ""))[0]:
             levels[receivable_id] = (from_days, name)
     followups = FollowUp.objects.filter(customer_id__in=qs.values("customer_id"))
@@ -310,7 +309,9 @@ def kpis(*, user, start: date, end: date) -> Kpis:
         due, end, "receivable__customer__owner__username", "customer__owner__username"
     )
     by_tier = _rates_by(due, end, "receivable__customer__tier", "customer__tier")
+    tier_names = tier_labels()
     for row in by_tier:
+        row["label"] = tier_names.get(row["key"], row["key"])
         row["threshold"] = TIER_THRESHOLDS.get(row["key"], settings.collection_rate_normal)
         row["below"] = row["rate"] is not None and row["rate"] < row["threshold"]
     by_team = _rates_by(

@@ -156,7 +156,7 @@ def test_export_writes_every_column_with_exact_values_and_types(client, org):
         [
             "福州闽江机电有限公司",
             CODE_1,
-            "A",
+            "A · 重点跟进",
             "A",
             "合作中",
             "华南",
