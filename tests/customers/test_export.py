@@ -185,7 +185,7 @@ def test_export_leaves_empty_fields_empty(client, org):
     assert row == [
         "厦门思明贸易有限公司",
         None,  # no credit code: an empty text cell reads back as nothing
-        "C",
+        "C · 潜力挖掘",
         "D",
         "潜在",
         None,
