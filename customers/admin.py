@@ -1,7 +1,9 @@
 """Admin for customer data. Tier rules and settings are edited here; saves go through services."""
 
 from django.contrib import admin, messages
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from customers.models import (
@@ -12,15 +14,29 @@ from customers.models import (
     FollowUp,
     OwnershipEvent,
     TierRule,
+    tier_label,
 )
+from customers.selectors import tier_choices
 from customers.services.customers import customer_update, tier_rule_update
 from salesops.accounts.admin_mixins import VisibleToAdmin
+from salesops.core.localized import localized
+
+
+class TierNamesAdminMixin:
+    """Tier fields offer the tiers by their TierRule names, as the app's own forms do."""
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name in ("tier", "default_tier"):
+            kwargs["choices"] = tier_choices()
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
 @admin.register(TierRule)
 class TierRuleAdmin(SimpleHistoryAdmin):
     list_display = [
         "tier",
+        "name",
+        "name_en",
         "followup_interval_days",
         "visit_interval_days",
         "pool_idle_days",
@@ -40,7 +56,7 @@ class TierRuleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CrmSettings)
-class CrmSettingsAdmin(SimpleHistoryAdmin):
+class CrmSettingsAdmin(TierNamesAdminMixin, SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return not CrmSettings.objects.exists()
 
@@ -60,8 +76,16 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(VisibleToAdmin):
-    list_display = ["name", "tier", "rad_type", "status", "owner", "region", "next_followup_due"]
+class CustomerAdmin(TierNamesAdminMixin, VisibleToAdmin):
+    list_display = [
+        "name",
+        "tier_name",
+        "rad_type",
+        "status",
+        "owner",
+        "region",
+        "next_followup_due",
+    ]
     list_filter = ["tier", "rad_type", "status", "region", "is_key_account"]
     search_fields = ["name", "credit_code"]
     list_select_related = ["owner", "region"]
@@ -79,6 +103,16 @@ class CustomerAdmin(VisibleToAdmin):
         "trailing_revenue",
     ]
     inlines = [ContactInline]
+
+    def get_queryset(self, request):
+        # The tier's name in the page's language, in the same query as the list.
+        rule = TierRule.objects.filter(tier=OuterRef("tier"))
+        name = Subquery(rule.values(label=localized("name"))[:1])
+        return super().get_queryset(request).annotate(tier_name=name)
+
+    @admin.display(description=gettext_lazy("tier"), ordering="tier")
+    def tier_name(self, customer) -> str:
+        return tier_label(customer.tier, customer.tier_name)
 
     def has_add_permission(self, request):
         return False  # created in the app, where the owner and cadence are set by the service

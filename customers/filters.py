@@ -5,8 +5,10 @@ from django import forms
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from customers.models import Customer, RadType, Tier
+from customers.models import Customer, RadType
+from customers.selectors import tier_choices
 from customers.services.customers import assignable_owners
 from salesops.accounts.models import User
 from salesops.core.models import Region
@@ -15,19 +17,26 @@ from salesops.core.models import Region
 class CustomerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Name or credit code"))
     tier = django_filters.MultipleChoiceFilter(
-        choices=Tier.choices, label=_("Tier"), widget=forms.CheckboxSelectMultiple
+        choices=tier_choices, label=_("Tier"), widget=forms.CheckboxSelectMultiple
     )
-    rad_type = django_filters.ChoiceFilter(choices=RadType.choices, label=_("RAD type"))
-    region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("Region"))
+    # "All" rather than django-filter's "---------" for "any value".
+    rad_type = django_filters.ChoiceFilter(
+        choices=RadType.choices, label=_("RAD type"), empty_label=_("All")
+    )
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.all(), label=_("Region"), empty_label=_("All")
+    )
     industry = django_filters.CharFilter(lookup_expr="icontains", label=_("Industry"))
     owner = django_filters.ModelChoiceFilter(
-        queryset=User.objects.none(), label=_("Owner"), field_name="owner"
+        queryset=User.objects.none(), label=_("Owner"), field_name="owner", empty_label=_("All")
     )
-    status = django_filters.ChoiceFilter(choices=Customer.Status.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(
+        choices=Customer.Status.choices, label=_("Status"), empty_label=_("All")
+    )
     overdue = django_filters.BooleanFilter(
         method="filter_overdue",
         label=_("Follow-up overdue"),
-        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
     )
     ordering = django_filters.OrderingFilter(
         fields=(
@@ -42,9 +51,10 @@ class CustomerFilter(django_filters.FilterSet):
             "tier": _("Tier"),
             "next_followup_due": _("Next follow-up"),
             "last_followup_at": _("Last follow-up"),
-            "created_at": _("Created"),
+            "created_at": pgettext_lazy("sort order", "Created"),
         },
         label=_("Sort by"),
+        empty_label=pgettext_lazy("sort order", "Default"),
     )
 
     class Meta:

@@ -6,11 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Contact, Customer, FollowUp
+from customers.selectors import tier_choices
 from customers.services.customers import MANAGER_FIELDS, clean_credit_code
 from customers.services.followups import NEXT_STEP_NEEDED
+from salesops.core.forms import NamedBlankChoiceMixin
 
 
-class CustomerForm(forms.ModelForm):
+class CustomerForm(NamedBlankChoiceMixin, forms.ModelForm):
     class Meta:
         model = Customer
         fields = [
@@ -39,6 +41,7 @@ class CustomerForm(forms.ModelForm):
 
     def __init__(self, *args, can_manage: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["tier"].choices = tier_choices()
         self.fields["credit_code"].widget.attrs.update(
             {"autocapitalize": "characters", "spellcheck": "false", "maxlength": 24}
         )
@@ -62,7 +65,7 @@ class CustomerForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.changed_data}
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(NamedBlankChoiceMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["name", "title", "decision_role", "mobile", "phone", "email", "wechat", "note"]
@@ -73,7 +76,7 @@ class ContactForm(forms.ModelForm):
         }
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(NamedBlankChoiceMixin, forms.ModelForm):
     """The quick log form: channel as big buttons, 'now' prefilled, the rest optional."""
 
     class Meta:
@@ -131,7 +134,7 @@ class FollowUpForm(forms.ModelForm):
         return any(name in self.errors for name in self.MORE_FIELDS)
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(NamedBlankChoiceMixin, forms.Form):
     owner = forms.ModelChoiceField(queryset=None, label=_("New owner"))
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
@@ -140,7 +143,7 @@ class ReassignForm(forms.Form):
         self.fields["owner"].queryset = owners
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(NamedBlankChoiceMixin, forms.Form):
     file = forms.FileField(
         label=_("Excel file (.xlsx)"),
         widget=forms.ClearableFileInput(

@@ -10,18 +10,22 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from customers.querysets import ContactQuerySet, CustomerQuerySet, FollowUpQuerySet
+from salesops.core.localized import LocalizedNameMixin
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class Tier(models.TextChoices):
-    A = "A", _("A · key follow-up")
-    B = "B", _("B · nurture intent")
-    C = "C", _("C · dig for potential")
-    D = "D", _("D · long-term care")
+    # The letters only: a tier's name lives in its TierRule row (admins edit it, in Chinese and
+    # English), so every page, export and admin list shows the same name (TierRule.label).
+    A = "A", "A"
+    B = "B", "B"
+    C = "C", "C"
+    D = "D", "D"
 
 
 class RadType(models.TextChoices):
@@ -37,10 +41,15 @@ class CreditRating(models.TextChoices):
     D = "D", _("D (prepay or guarantee)")
 
 
-class TierRule(models.Model):
-    """分级规则: cadence and strategy per tier, one row per tier, edited in admin."""
+def tier_label(tier: str, name: str) -> str:
+    return f"{tier} · {name}" if name else tier
+
+
+class TierRule(LocalizedNameMixin, models.Model):
+    """分级规则: name, cadence and strategy per tier, one row per tier, edited in admin."""
 
     tier = models.CharField(_("tier"), max_length=1, choices=Tier.choices, unique=True)
+    name = models.CharField(_("name"), max_length=30, help_text=_("For example 重点跟进."))
     followup_interval_days = models.PositiveSmallIntegerField(
         _("follow up every (days)"), validators=[MinValueValidator(1), MaxValueValidator(365)]
     )
@@ -67,7 +76,12 @@ class TierRule(models.Model):
         ordering = ["tier"]
 
     def __str__(self) -> str:
-        return f"{self.tier}: {self.strategy}"
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The one way a tier is named anywhere: "A · 重点跟进" (or "A · Key follow-up")."""
+        return tier_label(self.tier, self.display_name)
 
     @property
     def effective_pool_idle_days(self) -> int:
@@ -131,9 +145,9 @@ class CustomerGroup(models.Model):
 class Customer(models.Model):
     class Status(models.TextChoices):
         PROSPECT = "prospect", _("Prospect")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("customer status", "Active")
         DORMANT = "dormant", _("Dormant")
-        LOST = "lost", _("Lost")
+        LOST = "lost", pgettext_lazy("customer status", "Lost")
 
     class Source(models.TextChoices):
         REFERRAL = "referral", _("Referral")
@@ -408,7 +422,7 @@ class OwnershipEvent(models.Model):
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
     from_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("from"),
+        verbose_name=pgettext_lazy("ownership", "from"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -416,7 +430,7 @@ class OwnershipEvent(models.Model):
     )
     to_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("to"),
+        verbose_name=pgettext_lazy("ownership", "to"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

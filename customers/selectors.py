@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from customers import cadence
-from customers.models import Contact, Customer, FollowUp, OwnershipEvent, TierRule
+from customers.models import Contact, Customer, FollowUp, OwnershipEvent, Tier, TierRule
 from salesops.accounts.models import User
 
 
@@ -32,6 +32,18 @@ def followup_get(*, user, pk: int) -> FollowUp:
 
 def tier_rules() -> dict[str, TierRule]:
     return {rule.tier: rule for rule in TierRule.objects.all()}
+
+
+def tier_labels() -> dict[str, str]:
+    """Each tier's name in the active language, from its TierRule row (one query): what choices,
+    badges, exports and reports show, so a tier is called the same everywhere."""
+    labels = {tier: tier for tier in Tier.values}
+    labels.update({rule.tier: rule.label for rule in TierRule.objects.all()})
+    return labels
+
+
+def tier_choices() -> list[tuple[str, str]]:
+    return list(tier_labels().items())
 
 
 def customer_timeline(*, customer: Customer):

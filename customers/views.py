@@ -90,14 +90,15 @@ def customer_export(request):
             request, _("More than %(n)s customers match; narrow the filters.") % {"n": EXPORT_LIMIT}
         )
         return redirect(f"{request.path.removesuffix('export.xlsx')}?{request.GET.urlencode()}")
+    tiers = selectors.tier_labels()
     rows = (
         [
             c.name,
             c.credit_code or "",
-            c.tier,
+            tiers[c.tier],
             c.rad_type,
             c.get_status_display(),
-            c.region.name if c.region else "",
+            c.region.display_name if c.region else "",
             c.industry,
             c.owner.username if c.owner else "",
             c.legal_rep,
@@ -115,7 +116,7 @@ def customer_export(request):
         for c in customers
     )
     content = build_workbook(
-        title="客户", headers=EXPORT_HEADERS, rows=rows, widths=[32, 22, 8, 8, 8, 8, 14, 10]
+        title="客户", headers=EXPORT_HEADERS, rows=rows, widths=[32, 22, 16, 8, 8, 8, 14, 10]
     )
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -23,7 +23,7 @@ class ChecklistInline(admin.TabularInline):
 
 @admin.register(FunnelStage)
 class FunnelStageAdmin(SimpleHistoryAdmin):
-    list_display = ["level", "name", "win_probability"]
+    list_display = ["level", "name", "name_en", "win_probability"]
     inlines = [ChecklistInline]
 
     def has_delete_permission(self, request, obj=None):
@@ -32,7 +32,7 @@ class FunnelStageAdmin(SimpleHistoryAdmin):
 
 @admin.register(LostReason)
 class LostReasonAdmin(admin.ModelAdmin):
-    list_display = ["name", "sort_order"]
+    list_display = ["name", "name_en", "sort_order"]
     list_editable = ["sort_order"]
 
 

@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opportunities.models import DealContact, LostReason, Opportunity, SalesTarget
+from salesops.core.forms import NamedBlankChoiceMixin
 
 
-class OpportunityForm(forms.ModelForm):
+class OpportunityForm(NamedBlankChoiceMixin, forms.ModelForm):
     class Meta:
         model = Opportunity
         fields = ["name", "amount", "expected_close", "source", "description"]
@@ -17,7 +18,7 @@ class OpportunityForm(forms.ModelForm):
         }
 
 
-class MoveForm(forms.Form):
+class MoveForm(NamedBlankChoiceMixin, forms.Form):
     to_level = forms.TypedChoiceField(label=_("Move to level"), coerce=int, choices=[])
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
@@ -26,13 +27,13 @@ class MoveForm(forms.Form):
         self.fields["to_level"].choices = [(s.level, str(s)) for s in stages if s.level < 6]
 
 
-class LoseForm(forms.Form):
+class LoseForm(NamedBlankChoiceMixin, forms.Form):
     reason = forms.ModelChoiceField(queryset=LostReason.objects.all(), label=_("Lost reason"))
     competitor = forms.CharField(label=_("Competitor"), max_length=100, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
-class DealContactForm(forms.Form):
+class DealContactForm(NamedBlankChoiceMixin, forms.Form):
     contact = forms.ModelChoiceField(queryset=None, label=_("Contact"))
     role = forms.ChoiceField(choices=DealContact.Role.choices, label=_("Role in this deal"))
     is_primary = forms.BooleanField(label=_("Primary contact"), required=False)
@@ -42,7 +43,7 @@ class DealContactForm(forms.Form):
         self.fields["contact"].queryset = customer.contacts.all()
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(NamedBlankChoiceMixin, forms.ModelForm):
     class Meta:
         model = SalesTarget
         fields = [
@@ -60,7 +61,7 @@ class TargetForm(forms.ModelForm):
         self.fields["owner"].queryset = owners
 
 
-class AdjustmentForm(forms.Form):
+class AdjustmentForm(NamedBlankChoiceMixin, forms.Form):
     field = forms.ChoiceField(
         label=_("Target"),
         choices=[

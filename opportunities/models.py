@@ -10,16 +10,18 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from customers.models import Contact
 from opportunities.querysets import OpportunityQuerySet, StageChangeQuerySet, TargetQuerySet
+from salesops.core.localized import LocalizedNameMixin
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 COLLECTED_LEVEL = 6  # 安全收回全款: reached only through opportunity_mark_collected
 
 
-class FunnelStage(models.Model):
+class FunnelStage(LocalizedNameMixin, models.Model):
     """One level of the funnel; levels, names and win probabilities are edited in admin."""
 
     level = models.PositiveSmallIntegerField(
@@ -41,7 +43,7 @@ class FunnelStage(models.Model):
         ordering = ["level"]
 
     def __str__(self) -> str:
-        return f"{self.level} · {self.name} ({self.win_probability:.0f}%)"
+        return f"{self.level} · {self.display_name} ({self.win_probability:.0f}%)"
 
 
 class ChecklistItem(models.Model):
@@ -63,7 +65,9 @@ class ChecklistItem(models.Model):
         return f"L{self.stage.level}: {self.text}"
 
 
-class LostReason(models.Model):
+class LostReason(LocalizedNameMixin, models.Model):
+    """Why a deal was lost (输单原因), for the win/loss analysis; the list is edited in admin."""
+
     name = models.CharField(_("name"), max_length=50, unique=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
@@ -73,14 +77,14 @@ class LostReason(models.Model):
         ordering = ["sort_order", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
 class Opportunity(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("deal", "Open")
         WON = "won", _("Won and collected")
-        LOST = "lost", _("Lost")
+        LOST = "lost", pgettext_lazy("deal", "Lost")
 
     class Source(models.TextChoices):
         CUSTOMER = "customer", _("Existing customer")
@@ -171,6 +175,8 @@ class ChecklistTick(models.Model):
     ticked_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("checklist tick")
+        verbose_name_plural = _("checklist ticks")
         constraints = [
             models.UniqueConstraint(fields=["opportunity", "item"], name="checklist_tick_once")
         ]
@@ -217,7 +223,7 @@ class StageChange(models.Model):
         CREATED = "created", _("Created")
         ADVANCED = "advanced", _("Moved up")
         MOVED_BACK = "moved_back", _("Moved back")
-        LOST = "lost", _("Lost")
+        LOST = "lost", pgettext_lazy("deal", "Lost")
         REOPENED = "reopened", _("Reopened")
         COLLECTED = "collected", _("Fully collected")
 

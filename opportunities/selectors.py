@@ -16,6 +16,7 @@ from opportunities.models import (
     SalesTarget,
     StageChange,
 )
+from salesops.core.localized import localized
 
 ZERO = Decimal("0.00")
 
@@ -193,7 +194,7 @@ def funnel(
         won_count=qs.filter(stage__level__gte=5).exclude(status="lost").count(),
         lost_count=lost.count(),
         lost_by_reason=list(
-            lost.values("lost_reason__name")
+            lost.values(reason=localized("lost_reason__name"))
             .annotate(n=Count("pk"), total=Sum("amount"))
             .order_by("-n", "lost_reason__sort_order", "lost_reason__name")
         ),

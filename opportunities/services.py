@@ -233,7 +233,7 @@ def opportunity_mark_lost(
         to_level=level,
         changed_at=now,
         changed_by=actor,
-        note=str(reason),
+        note=reason.name,  # str() would depend on the actor's language; history must not
     )
     return opportunity
 

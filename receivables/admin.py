@@ -33,6 +33,7 @@ class EscalationLevelAdmin(admin.ModelAdmin):
     list_display = [
         "from_days",
         "name",
+        "name_en",
         "action",
         "letter",
         "creates_task",

@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from customers.models import Customer
 from receivables.models import Payment, Receivable
+from salesops.core.forms import NamedBlankChoiceMixin
 from salesops.core.periods import PERIOD_CHOICES, period_range
 
 
@@ -19,7 +20,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(NamedBlankChoiceMixin, forms.Form):
     customer = forms.ModelChoiceField(queryset=Customer.objects.none(), label=_("Customer"))
     date = forms.DateField(label=_("Date received"), widget=DateInput())
     amount = forms.DecimalField(
@@ -38,7 +39,7 @@ class PaymentForm(forms.Form):
         self.fields["customer"].queryset = customers
 
 
-class ReceivableForm(forms.ModelForm):
+class ReceivableForm(NamedBlankChoiceMixin, forms.ModelForm):
     class Meta:
         model = Receivable
         fields = ["customer", "number", "issue_date", "due_date", "amount", "kind", "note"]
@@ -49,11 +50,11 @@ class ReceivableForm(forms.ModelForm):
         self.fields["customer"].queryset = customers
 
 
-class VoidForm(forms.Form):
+class VoidForm(NamedBlankChoiceMixin, forms.Form):
     reason = forms.CharField(label=_("Why is it voided?"), max_length=300)
 
 
-class WriteOffForm(forms.Form):
+class WriteOffForm(NamedBlankChoiceMixin, forms.Form):
     amount = forms.DecimalField(
         label=_("Amount (CNY)"), max_digits=14, decimal_places=2, min_value=0.01
     )
@@ -61,7 +62,7 @@ class WriteOffForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
-class ReleaseHoldForm(forms.Form):
+class ReleaseHoldForm(NamedBlankChoiceMixin, forms.Form):
     reason = forms.CharField(label=_("Why is the hold released?"), max_length=300)
 
 

@@ -20,6 +20,7 @@ from receivables.querysets import (
     PaymentQuerySet,
     ReceivableQuerySet,
 )
+from salesops.core.localized import LocalizedNameMixin
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
@@ -353,15 +354,26 @@ class Payment(models.Model):
 
 
 class Allocation(models.Model):
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
-    receivable = models.ForeignKey(Receivable, on_delete=models.PROTECT, related_name="allocations")
+    payment = models.ForeignKey(
+        Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="allocations"
+    )
+    receivable = models.ForeignKey(
+        Receivable,
+        verbose_name=_("receivable"),
+        on_delete=models.PROTECT,
+        related_name="allocations",
+    )
     amount = models.DecimalField(_("amount (CNY)"), **MONEY)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
     # Reversed when the payment is voided; kept for the audit trail.
-    reversed_at = models.DateTimeField(null=True, blank=True)
+    reversed_at = models.DateTimeField(_("reversed at"), null=True, blank=True)
 
     objects = AllocationQuerySet.as_manager()
 
@@ -399,7 +411,7 @@ class WriteOff(models.Model):
         return f"{self.receivable} ¥{self.amount}"
 
 
-class EscalationLevel(models.Model):
+class EscalationLevel(LocalizedNameMixin, models.Model):
     """A step of the overdue ladder; the daily job applies each step once per receivable."""
 
     class Letter(models.TextChoices):
@@ -425,7 +437,7 @@ class EscalationLevel(models.Model):
         ordering = ["from_days"]
 
     def __str__(self) -> str:
-        return f"{self.from_days}+ · {self.name}"
+        return f"{self.from_days}+ · {self.display_name}"
 
 
 class EscalationEvent(models.Model):
@@ -436,18 +448,28 @@ class EscalationEvent(models.Model):
         APPLIED = "applied", _("Applied")
         SKIPPED = "skipped", _("Skipped")
 
-    receivable = models.ForeignKey(Receivable, on_delete=models.CASCADE, related_name="escalations")
-    level = models.ForeignKey(EscalationLevel, on_delete=models.PROTECT, related_name="events")
+    receivable = models.ForeignKey(
+        Receivable,
+        verbose_name=_("receivable"),
+        on_delete=models.CASCADE,
+        related_name="escalations",
+    )
+    level = models.ForeignKey(
+        EscalationLevel,
+        verbose_name=_("escalation level"),
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.APPLIED
     )
-    as_of = models.DateField()
-    days_overdue = models.PositiveIntegerField()
-    balance = models.DecimalField(**MONEY)
+    as_of = models.DateField(_("as of"))
+    days_overdue = models.PositiveIntegerField(_("days overdue"))
+    balance = models.DecimalField(_("balance (CNY)"), **MONEY)
     # The run that wrote the row: rows are bulk-inserted ignoring conflicts, and this tells a run
     # which rows are its own (and so whose notices it sends) and which another run wrote first.
     run_key = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     objects = EscalationEventQuerySet.as_manager()
 
@@ -473,16 +495,26 @@ class CreditHoldEvent(models.Model):
         RELEASE = "release", _("Released")
 
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="credit_hold_events"
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="credit_hold_events",
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     reason = models.CharField(_("reason"), max_length=300)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("credit hold event")
+        verbose_name_plural = _("credit hold events")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
@@ -493,17 +525,22 @@ class AgingSnapshot(models.Model):
     """Nightly aging per customer, for trend charts; one row per customer and day."""
 
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="aging_snapshots"
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="aging_snapshots",
     )
-    as_of = models.DateField(db_index=True)
-    not_due = models.DecimalField(**MONEY, default=ZERO)
-    b1 = models.DecimalField(**MONEY, default=ZERO)
-    b2 = models.DecimalField(**MONEY, default=ZERO)
-    b3 = models.DecimalField(**MONEY, default=ZERO)
-    b4 = models.DecimalField(**MONEY, default=ZERO)
-    total = models.DecimalField(**MONEY, default=ZERO)
+    as_of = models.DateField(_("as of"), db_index=True)
+    not_due = models.DecimalField(_("not due"), **MONEY, default=ZERO)
+    b1 = models.DecimalField(_("first bucket"), **MONEY, default=ZERO)
+    b2 = models.DecimalField(_("second bucket"), **MONEY, default=ZERO)
+    b3 = models.DecimalField(_("third bucket"), **MONEY, default=ZERO)
+    b4 = models.DecimalField(_("fourth bucket"), **MONEY, default=ZERO)
+    total = models.DecimalField(_("total"), **MONEY, default=ZERO)
 
     class Meta:
+        verbose_name = _("aging snapshot")
+        verbose_name_plural = _("aging snapshots")
         constraints = [
             models.UniqueConstraint(fields=["customer", "as_of"], name="aging_snapshot_once_a_day")
         ]

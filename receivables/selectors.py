@@ -34,6 +34,7 @@ from receivables.models import (
     WriteOff,
 )
 from salesops.accounts.models import Team
+from salesops.core.localized import localized
 
 ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
@@ -152,9 +153,9 @@ def aging_report(*, user, as_of: date, group_by: str = "customer") -> Aging:
         "customer__name",
         "customer__owner__username",
         "customer__owner__display_name",
-        "customer__region__name",
         team_key=owner_team(),
         team_name=owner_team(field="name"),
+        region=localized("customer__region__name"),
     )
     for item in qs.iterator(chunk_size=2000):
         balance = item["amount"] - item["collected_as_of"] - item["written_off_as_of"]
@@ -171,10 +172,7 @@ def aging_report(*, user, as_of: date, group_by: str = "customer") -> Aging:
                 str(item["team_key"]),
                 item["team_name"] or "—",
             ),
-            "region": (
-                item["customer__region__name"] or "-",
-                item["customer__region__name"] or "—",
-            ),
+            "region": (item["region"] or "-", item["region"] or "—"),
         }[group_by]
         row = rows.setdefault(key, AgingRow(key=key, name=name))
         if group_by == "customer":
@@ -224,7 +222,7 @@ def collection_list(*, user, as_of: date, min_days: int = 1, owner=None) -> list
     levels: dict[int, tuple[int, str]] = {}
     for receivable_id, from_days, name in EscalationEvent.objects.filter(
         receivable__in=in_scope
-    ).values_list("receivable_id", "level__from_days", "level__name"):
+    ).values_list("receivable_id", "level__from_days", localized("level__name")):
         if from_days > levels.get(receivable_id, (-1, ""))[0]:
             levels[receivable_id] = (from_days, name)
     followups = FollowUp.objects.filter(customer_id__in=qs.values("customer_id"))

@@ -50,6 +50,11 @@ REFERENCE_DATA = [
     ("opportunities.migrations.0002_funnel_defaults", "create_defaults"),
     ("receivables.migrations.0002_defaults", "create_defaults"),
     ("receivables.migrations.0005_collection_class_defaults", "create_defaults"),
+    # English names (and tier names) on the rows seeded above.
+    ("salesops.core.migrations.0003_english_names_and_admin_labels", "name_in_english"),
+    ("customers.migrations.0006_tier_names", "name_tiers"),
+    ("opportunities.migrations.0003_english_names", "name_in_english"),
+    ("receivables.migrations.0007_english_names_and_admin_labels", "name_in_english"),
 ]
 
 

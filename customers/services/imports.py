@@ -103,6 +103,8 @@ def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
 
     owners = {u.username: u for u in assignable_owners(actor)}
     regions = {r.name: r for r in Region.objects.all()}
+    # An exported list comes back as it went out: regions by their English name too.
+    regions_en = {r.name_en: r for r in regions.values() if r.name_en}
     default_tier = CrmSettings.load().default_tier
     may_manage = role_of(actor) in (Role.MANAGER, Role.ADMIN)
     visible_ids = set(Customer.objects.visible_to(actor).values_list("pk", flat=True))
@@ -152,7 +154,7 @@ def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
             else:
                 values["owner"] = owners[username]
         if not blank(raw.get("region")):
-            region = regions.get(str(raw["region"]))
+            region = regions.get(str(raw["region"])) or regions_en.get(str(raw["region"]))
             if region is None:
                 problem(
                     "region",
@@ -161,7 +163,8 @@ def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
                 )
             values["region"] = region
         # A blank tier means "the default" for a new customer and "unchanged" for an existing one.
-        tier = str(raw.get("tier") or "").upper()
+        # The export writes "A · 重点跟进"; the letter before the dot is the tier.
+        tier = str(raw.get("tier") or "").split("·")[0].strip().upper()
         if tier and tier not in Tier.values:
             problem("tier", _("must be one of A, B, C, D"))
         if tier:

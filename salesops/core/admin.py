@@ -1,3 +1,5 @@
+"""Admin for regions (names in Chinese and English), notifications and heartbeats."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -6,9 +8,9 @@ from salesops.core.models import Heartbeat, Notification, Region
 
 @admin.register(Region)
 class RegionAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "sort_order"]
+    list_display = ["name", "name_en", "sort_order"]
     list_editable = ["sort_order"]
-    search_fields = ["name"]
+    search_fields = ["name", "name_en"]
 
 
 @admin.register(Notification)

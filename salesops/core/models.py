@@ -6,8 +6,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from salesops.core.localized import LocalizedNameMixin
 
-class Region(models.Model):
+
+class Region(LocalizedNameMixin, models.Model):
     """A sales region (区域); the list is edited in admin and seeded by migration."""
 
     name = models.CharField(_("name"), max_length=30, unique=True)
@@ -20,7 +22,7 @@ class Region(models.Model):
         ordering = ["sort_order", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -80,8 +82,8 @@ class Notification(models.Model):
 class Heartbeat(models.Model):
     """Last time a named background pipeline proved it was alive (written by a beat job)."""
 
-    name = models.CharField(max_length=50, unique=True)
-    last_seen = models.DateTimeField()
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    last_seen = models.DateTimeField(_("last seen"))
 
     class Meta:
         verbose_name = _("heartbeat")

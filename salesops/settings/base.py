@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
-    "axes",
+    "salesops.core.axes_app.AxesConfig",  # django-axes, with a translated name in admin
     "django_celery_beat",
     "salesops.accounts",
     "salesops.core",

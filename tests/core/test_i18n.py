@@ -6,6 +6,7 @@ import polib
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +68,70 @@ def test_switching_before_logging_in_sets_only_the_cookie(client, org):
     assert response.status_code == 302
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     assert not type(org["rep1"]).objects.exclude(language="").exists()
+
+
+# --- Words with two Chinese senses -------------------------------------------------------------
+
+
+def _catalogue() -> polib.POFile:
+    return polib.pofile(str(Path(settings.BASE_DIR) / "locale/zh_Hans/LC_MESSAGES/django.po"))
+
+
+def test_open_without_a_context_is_never_translated_as_the_verb():
+    # "Open" on a balance means 未收, on a deal 进行中; 打开 is only right for a button, and a
+    # bare msgid cannot say which one it is.
+    bare_open = [e for e in _catalogue() if e.msgctxt is None and e.msgid.lower() == "open"]
+    assert [e.msgstr for e in bare_open if e.msgstr == "打开"] == []
+
+
+def test_each_sense_of_an_ambiguous_word_has_its_own_translation():
+    entries = {(e.msgctxt, e.msgid): e.msgstr for e in _catalogue() if e.msgctxt}
+    assert {
+        key: entries.get(key)
+        for key in [
+            ("money", "Open"),
+            ("receivable state", "Open"),
+            ("deal", "Open"),
+            ("verb", "Open"),
+            ("deal", "Lost"),
+            ("customer status", "Lost"),
+            ("date", "Due"),
+            ("money", "Due"),
+            ("follow-up", "Due"),
+            ("funnel", "Level"),
+            ("escalation", "Level"),
+        ]
+    } == {
+        ("money", "Open"): "未收",
+        ("receivable state", "Open"): "未结清",
+        ("deal", "Open"): "进行中",
+        ("verb", "Open"): "打开",
+        ("deal", "Lost"): "输单",
+        ("customer status", "Lost"): "流失",
+        ("date", "Due"): "到期日",
+        ("money", "Due"): "应收",
+        ("follow-up", "Due"): "应跟进",
+        ("funnel", "Level"): "阶段",
+        ("escalation", "Level"): "处理级别",
+    }
+
+
+def test_a_lost_deal_and_a_lost_customer_read_differently():
+    from customers.models import Customer
+    from opportunities.models import Opportunity, StageChange
+
+    with translation.override("zh-hans"):
+        assert (
+            str(Opportunity.Status.LOST.label),
+            str(StageChange.Kind.LOST.label),
+            str(Customer.Status.LOST.label),
+            str(Opportunity.Status.OPEN.label),
+        ) == ("输单", "输单", "流失", "进行中")
+
+
+def test_allocating_a_payment_and_writing_off_a_debt_read_differently():
+    with translation.override("zh-hans"):
+        assert (translation.gettext("Allocated."), translation.gettext("Written off.")) == (
+            "已核销。",
+            "已核销为坏账。",
+        )

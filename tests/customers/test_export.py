@@ -156,7 +156,7 @@ def test_export_writes_every_column_with_exact_values_and_types(client, org):
         [
             "福州闽江机电有限公司",
             CODE_1,
-            "A",
+            "A · 重点跟进",
             "A",
             "合作中",
             "华南",
@@ -185,7 +185,7 @@ def test_export_leaves_empty_fields_empty(client, org):
     assert row == [
         "厦门思明贸易有限公司",
         None,  # no credit code: an empty text cell reads back as nothing
-        "C",
+        "C · 潜力挖掘",
         "D",
         "潜在",
         None,

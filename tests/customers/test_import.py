@@ -440,9 +440,11 @@ def test_industry_is_free_text(english, org):
         ("账期天数", 30.0, "payment_terms_days", 30),
         ("账期天数", 720, "payment_terms_days", 720),
         ("客户等级", " d ", "tier", "D"),
+        ("客户等级", "B · 意向培养", "tier", "B"),  # as the export writes it
         ("统一社会信用代码", "9111 0108 5513 8508 2q", "credit_code", CODE_3),
         ("电话", 13800138000, "phone", "13800138000"),
         ("区域", " 西南 ", "region", "西南"),
+        ("区域", "Southwest", "region", "西南"),  # an export made in English
     ],
 )
 def test_cell_values_are_normalized(english, org, header, cell, field, stored):

@@ -339,9 +339,7 @@ def test_rep_funnel_wins_and_losses(org, history):
     funnel = selectors.funnel(user=org["rep1"], as_of=date(2026, 11, 23))
 
     assert (funnel.won_count, funnel.lost_count, funnel.win_rate) == (1, 2, D("0.3333"))
-    assert funnel.lost_by_reason == [
-        {"lost_reason__name": "价格偏高", "n": 2, "total": D("250000.00")}
-    ]
+    assert funnel.lost_by_reason == [{"reason": "价格偏高", "n": 2, "total": D("250000.00")}]
     assert funnel.lost_by_competitor == [{"competitor": "西门子", "n": 1, "total": D("200000.00")}]
 
 
@@ -534,9 +532,9 @@ def test_losses_by_reason_and_competitor_are_ordered_by_count_then_reason_order_
     funnel = selectors.funnel(user=rep1, as_of=date(2026, 11, 23))
 
     assert funnel.lost_by_reason == [
-        {"lost_reason__name": "竞争对手更强", "n": 2, "total": D("70000.00")},
-        {"lost_reason__name": "价格偏高", "n": 1, "total": D("20000.00")},
-        {"lost_reason__name": "交期无法满足", "n": 1, "total": D("10000.00")},
+        {"reason": "竞争对手更强", "n": 2, "total": D("70000.00")},
+        {"reason": "价格偏高", "n": 1, "total": D("20000.00")},
+        {"reason": "交期无法满足", "n": 1, "total": D("10000.00")},
     ]
     assert funnel.lost_by_competitor == [
         {"competitor": "Siemens", "n": 2, "total": D("40000.00")},
