@@ -32,7 +32,7 @@ def test_due_list_and_customer_page_render_no_dashes(client, org):
     assert detail.count('class="btn-check"') == 5
     assert "---------" not in detail
     assert "---------" not in due
-    assert f"应跟进 {today:%m-%d}" in due
+    assert f"跟进到期 {today:%m-%d}" in due
 
 
 def test_customer_filters_offer_all_instead_of_dashes(client, org):

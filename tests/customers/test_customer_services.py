@@ -260,6 +260,8 @@ def test_editing_a_tier_rule_in_admin_moves_the_visit_cadence(client, org):
         reverse("admin:customers_tierrule_change", args=[rule.pk]),
         {
             "tier": "A",
+            "name": rule.name,
+            "name_en": rule.name_en,
             "followup_interval_days": rule.followup_interval_days,
             "visit_interval_days": 10,
             "strategy": rule.strategy,
