@@ -26,6 +26,7 @@ from salesops.core.excel import build_workbook
 from salesops.core.http import date_param
 from salesops.core.http import form_add_service_errors as _form_errors
 from salesops.core.http import posted as _posted
+from salesops.core.templatetags.money import yuan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 GROUP_LABELS = [
@@ -172,8 +173,8 @@ def payment_create(request):
         else:
             messages.success(
                 request,
-                _("Payment of ¥%(amount)s recorded; ¥%(allocated)s allocated.")
-                % {"amount": payment.amount, "allocated": payment.allocated},
+                _("Payment of %(amount)s recorded; %(allocated)s allocated.")
+                % {"amount": yuan(payment.amount), "allocated": yuan(payment.allocated)},
             )
             return redirect("payment_detail", pk=payment.pk)
     return render(request, "receivables/payment_form.html", {"form": form})
@@ -185,18 +186,21 @@ def _payment(request, pk: int) -> Payment:
     )
 
 
-@login_required
-def payment_detail(request, pk: int):
-    payment = _payment(request, pk)
+def _payment_detail(request, payment: Payment, *, typed=None, allocation_errors=()):
+    open_receivables = list(
+        Receivable.objects.filter(customer=payment.customer).open().order_by("due_date", "pk")
+    )
+    typed = typed or {}
+    for receivable in open_receivables:
+        receivable.typed = typed.get(receivable.pk, "")
     return render(
         request,
         "receivables/payment_detail.html",
         {
             "payment": payment,
             "allocations": payment.allocations.select_related("receivable").order_by("pk"),
-            "open_receivables": Receivable.objects.filter(customer=payment.customer)
-            .open()
-            .order_by("due_date", "pk"),
+            "open_receivables": open_receivables,
+            "allocation_errors": allocation_errors,
             "void_form": VoidForm(),
             "can_money": _money_writer(request),
         },
@@ -204,39 +208,52 @@ def payment_detail(request, pk: int):
 
 
 @login_required
+def payment_detail(request, pk: int):
+    return _payment_detail(request, _payment(request, pk))
+
+
+@login_required
 @require_POST
 def payment_allocate(request, pk: int):
-    """Oldest first (button), or the amounts finance typed per receivable: all or none."""
+    """Oldest first (button), or the amounts finance typed per receivable: all or none. A
+    refusal shows the page again with the typed amounts, so nothing has to be typed twice."""
     payment = _payment(request, pk)
     if not _money_writer(request):
         raise PermissionDenied
+    typed = {}
     try:
         if request.POST.get("mode") == "oldest":
             services.payment_allocate_oldest_first(actor=request.user, payment=payment)
         else:
-            requests = []
             receivables = {
                 r.pk: r for r in Receivable.objects.filter(customer=payment.customer).open()
             }
-            for key, value in request.POST.items():
-                if not key.startswith("amount_") or not value.strip():
-                    continue
-                suffix = key.removeprefix("amount_")
-                receivable = receivables.get(int(suffix)) if suffix.isdigit() else None
+            entered = [
+                (receivables.get(int(suffix)) if suffix.isdigit() else None, value.strip())
+                for key, value in request.POST.items()
+                if (suffix := key.removeprefix("amount_")) != key and value.strip()
+            ]
+            typed = {receivable.pk: raw for receivable, raw in entered if receivable}
+            requests = []
+            for receivable, raw in entered:
                 if receivable is None:
                     raise ValidationError(_("That receivable is not open for this customer."))
                 try:
-                    amount = Decimal(value.strip())
+                    amount = Decimal(raw.replace(",", ""))
                 except InvalidOperation as exc:
-                    raise ValidationError(_("Enter amounts in yuan.")) from exc
+                    raise ValidationError(
+                        _("Receivable %(number)s: enter the amount in yuan, e.g. 1200.50.")
+                        % {"number": receivable.number}
+                    ) from exc
                 requests.append(services.AllocationRequest(receivable=receivable, amount=amount))
             if not requests:
                 raise ValidationError(_("Enter an amount for at least one receivable."))
             services.payment_allocate(actor=request.user, payment=payment, requests=requests)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Allocated."))
+        return _payment_detail(
+            request, _payment(request, pk), typed=typed, allocation_errors=exc.messages
+        )
+    messages.success(request, _("Allocated."))
     return redirect("payment_detail", pk=pk)
 
 
