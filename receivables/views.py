@@ -7,9 +7,9 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -23,7 +23,7 @@ from salesops.accounts.access import can_write
 from salesops.accounts.decorators import role_required
 from salesops.accounts.roles import Role
 from salesops.core.excel import build_workbook
-from salesops.core.http import date_param
+from salesops.core.http import export_or_page, paginate, query_choice, query_date, query_int
 from salesops.core.http import form_add_service_errors as _form_errors
 from salesops.core.http import posted as _posted
 from salesops.core.templatetags.money import yuan
@@ -41,9 +41,9 @@ def _money_writer(request) -> bool:
     return can_write(request.user, money=True)
 
 
-def _as_of(request) -> date | None:
-    """as_of from the query (today when absent); None when malformed, for a 400."""
-    return date_param(request, default=timezone.localdate())
+def _as_of(request) -> date:
+    """as_of from the query: today when absent, and (with a message) when malformed."""
+    return query_date(request, "as_of", default=timezone.localdate(), label=_("As of"))
 
 
 @login_required
@@ -53,7 +53,9 @@ def receivable_list(request):
         .select_related("customer", "customer__owner")
         .order_by("due_date", "pk")
     )
-    state = request.GET.get("state", "open")
+    state = query_choice(
+        request, "state", ("open", "overdue", "all"), default="open", label=_("Status")
+    )
     if state == "open":
         qs = qs.open()
     elif state == "overdue":
@@ -62,7 +64,7 @@ def receivable_list(request):
         qs = qs.filter(customer__name__icontains=request.GET["q"]) | qs.filter(
             number__icontains=request.GET["q"]
         )
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = paginate(request, qs, 30)
     return render(
         request,
         "receivables/receivable_list.html",
@@ -150,7 +152,7 @@ def payment_list(request):
     )
     if request.GET.get("q"):
         qs = qs.filter(customer__name__icontains=request.GET["q"])
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = paginate(request, qs, 30)
     return render(
         request,
         "receivables/payment_list.html",
@@ -279,22 +281,18 @@ def payment_void(request, pk: int):
 
 
 def _aging_report(request):
-    """The aging report the query asks for (page and export alike), or a 400 response."""
+    """The aging report the query asks for (page and export alike); defaults for what the
+    query got wrong, each with a message."""
     as_of = _as_of(request)
-    group_by = request.GET.get("group_by", "customer")
-    if as_of is None or group_by not in selectors.GROUPS:
-        return HttpResponseBadRequest(
-            _("as_of must be a date YYYY-MM-DD; group_by one of %(g)s.")
-            % {"g": ", ".join(selectors.GROUPS)}
-        )
+    group_by = query_choice(
+        request, "group_by", selectors.GROUPS, default="customer", label=_("Group by")
+    )
     return selectors.aging_report(user=request.user, as_of=as_of, group_by=group_by)
 
 
 @login_required
 def aging(request):
     report = _aging_report(request)
-    if isinstance(report, HttpResponseBadRequest):
-        return report
     return render(
         request,
         "receivables/aging.html",
@@ -312,8 +310,8 @@ AGING_HEADERS = ["分组", "负责人", "未到期", "1-30天", "31-60天", "61-
 @login_required
 def aging_export(request):
     report = _aging_report(request)
-    if isinstance(report, HttpResponseBadRequest):
-        return report
+    if bounce := export_or_page(request, reverse("aging")):
+        return bounce
     as_of, group_by = report.as_of, report.group_by
     rows = [
         [row.name, row.owner, row.not_due, row.b1, row.b2, row.b3, row.b4, row.total]
@@ -339,11 +337,10 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 
 def _collection_items(request):
-    as_of = _as_of(request) or timezone.localdate()
-    try:
-        min_days = max(int(request.GET.get("min_days") or 1), 1)
-    except ValueError:
-        min_days = 1
+    as_of = _as_of(request)
+    min_days = query_int(
+        request, "min_days", default=1, label=_("Overdue at least"), low=1, high=36500
+    )
     return (
         as_of,
         min_days,
@@ -354,7 +351,7 @@ def _collection_items(request):
 @login_required
 def collections(request):
     as_of, min_days, items = _collection_items(request)
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    page = paginate(request, items, 50)
     return render(
         request,
         "receivables/collections.html",
@@ -385,6 +382,8 @@ COLLECTION_HEADERS = [
 @login_required
 def collections_export(request):
     as_of, _min_days, items = _collection_items(request)
+    if bounce := export_or_page(request, reverse("collections")):
+        return bounce
     rows = [
         [
             i.receivable.customer.name,
@@ -413,15 +412,14 @@ def collections_export(request):
 @login_required
 def kpis(request):
     today = timezone.localdate()
-    try:
-        start = date.fromisoformat(
-            request.GET.get("start") or today.replace(month=1, day=1).isoformat()
-        )
-        end = date.fromisoformat(request.GET.get("end") or today.isoformat())
-    except ValueError:
-        return HttpResponseBadRequest(_("start and end must be dates YYYY-MM-DD."))
+    year_start = today.replace(month=1, day=1)
+    start = query_date(request, "start", default=year_start, label=_("Period start"))
+    end = query_date(request, "end", default=today, label=_("Period end"))
     if start > end:
-        return HttpResponseBadRequest(_("start must not be after end."))
+        messages.warning(
+            request, _("The period must not start after it ends; the year to date is shown.")
+        )
+        start, end = year_start, today
     return render(
         request,
         "receivables/kpis.html",

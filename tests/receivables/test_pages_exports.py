@@ -7,6 +7,7 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from customers.services.customers import contact_save, customer_create
@@ -74,10 +75,17 @@ def test_aging_export_rows_are_the_viewers_scope(client, org, two_books):
     assert names == ["苏州恒通电子科技有限公司", "合计"]
 
 
-def test_bad_aging_parameters_are_a_400(client, org):
+def test_bad_aging_parameters_show_the_page_with_defaults(client, org):
+    # The messages themselves: tests/core/test_bad_query_params.py.
     client.force_login(org["finance1"])
-    assert client.get(reverse("aging"), {"as_of": "2026-13-01"}).status_code == 400
-    assert client.get(reverse("aging_export"), {"group_by": "planet"}).status_code == 400
+    page = client.get(reverse("aging"), {"as_of": "2026-13-01", "group_by": "planet"})
+    assert page.status_code == 200
+    assert (page.context["report"].group_by, page.context["report"].as_of) == (
+        "customer",
+        timezone.localdate(),
+    )
+    export = client.get(reverse("aging_export"), {"group_by": "planet"})
+    assert (export.status_code, export["Location"]) == (302, "/receivables/aging/?group_by=planet")
 
 
 def test_collection_export_has_contacts_days_and_safe_text(client, org, two_books):
@@ -227,12 +235,11 @@ def test_kpis_collection_rate_dso_and_bad_debt(client, org, buyer, invoice):
         ("C", Decimal("0.8500"), True)
     ]
     assert [r["key"] for r in kpis.by_team] == ["华东销售一部"]
-    assert (
-        client.get(
-            reverse("receivable_kpis"), {"start": "2026-11-01", "end": "2026-10-01"}
-        ).status_code
-        == 400
+    reversed_period = client.get(
+        reverse("receivable_kpis"), {"start": "2026-11-01", "end": "2026-10-01"}
     )
+    assert reversed_period.status_code == 200
+    assert reversed_period.context["kpis"].start == timezone.localdate().replace(month=1, day=1)
 
 
 def test_collection_target_achievement(client, org, buyer, invoice):
