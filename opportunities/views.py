@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.http import retarget
+from django_htmx.http import retarget, trigger_client_event
 
 from customers.selectors import customer_get
 from opportunities import selectors, services
@@ -205,10 +205,23 @@ def opportunity_move(request, pk: int):
             messages.error(request, problem)
         return redirect(opportunity)
     if request.htmx and request.POST.get("from") == "board":
-        return render(
+        opportunity.refresh_from_db()
+        response = render(
             request,
             "opportunities/_board.html",
             {"columns": selectors.board(user=request.user), "can_move": True},
+        )
+        # After the swap, the page announces the move and scrolls the card into view: on a
+        # phone the column it went to is usually off screen.
+        return trigger_client_event(
+            response,
+            "deal-moved",
+            {
+                "id": opportunity.pk,
+                "message": _("Moved to %(stage)s.")
+                % {"stage": f"L{opportunity.stage.level} {opportunity.stage.name}"},
+            },
+            after="settle",
         )
     messages.success(request, _("Moved."))
     return redirect(opportunity)
