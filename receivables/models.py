@@ -19,6 +19,7 @@ from receivables.querysets import (
     PaymentQuerySet,
     ReceivableQuerySet,
 )
+from salesops.core.templatetags.money import yuan
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
@@ -217,7 +218,7 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.customer} · {self.date} · ¥{self.amount}"
+        return f"{self.customer} · {self.date} · {yuan(self.amount)}"
 
     @property
     def unallocated(self) -> Decimal:
@@ -245,7 +246,7 @@ class Allocation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.payment_id} → {self.receivable} ¥{self.amount}"
+        return f"{self.payment_id} → {self.receivable} {yuan(self.amount)}"
 
 
 class WriteOff(models.Model):
@@ -268,7 +269,7 @@ class WriteOff(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.receivable} ¥{self.amount}"
+        return f"{self.receivable} {yuan(self.amount)}"
 
 
 class EscalationLevel(models.Model):
