@@ -198,6 +198,7 @@ def opportunity_move(request, pk: int):
                     "to_level": to_level,
                     "problems": _errors(exc),
                     "checklist": selectors.checklist_by_level(opportunity),
+                    "board_owner": request.POST.get("owner", ""),
                 },
             )
             return retarget(response, "#dialog-slot")
@@ -206,10 +207,20 @@ def opportunity_move(request, pk: int):
         return redirect(opportunity)
     if request.htmx and request.POST.get("from") == "board":
         opportunity.refresh_from_db()
+        # The board the move came from: narrowed to one owner if it was.
+        owner = (
+            User.objects.visible_to(request.user)
+            .filter(username=request.POST.get("owner", ""))
+            .first()
+        )
         response = render(
             request,
             "opportunities/_board.html",
-            {"columns": selectors.board(user=request.user), "can_move": True},
+            {
+                "columns": selectors.board(user=request.user, owner=owner),
+                "owner": owner,
+                "can_move": True,
+            },
         )
         # After the swap, the page announces the move and scrolls the card into view: on a
         # phone the column it went to is usually off screen.

@@ -78,7 +78,7 @@
       source: card,
       target: "#board",
       swap: "innerHTML",
-      values: { to_level: column.dataset.level, from: "board" },
+      values: { to_level: column.dataset.level, from: "board", owner: boardOf(column).dataset.owner || "" },
     });
   });
 })();
