@@ -9,11 +9,13 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := python3.11
 RUN := $(UV) run --frozen --no-sync
 PYTEST_ARGS ?=
+# `make run PORT=8001` when 8000 is taken.
+PORT ?= 8000
 
 .PHONY: help install run test lint format messages compilemessages bench clean
 
 help:
-	@echo "make run    install, migrate, load demo data and start web + worker + beat on http://127.0.0.1:8000"
+	@echo "make run    install, migrate, load demo data and start web + worker + beat on http://127.0.0.1:8000 (PORT=8001 for another)"
 	@echo "make test   install, lint and run the whole test suite"
 	@echo "make lint   ruff + djlint;  make format  fix formatting"
 	@echo "make bench  benchmarks (printed figures, not pass/fail)"
@@ -30,7 +32,7 @@ install: $(if $(findstring .tools,$(UV)),.tools/bin/uv)
 run: install
 	$(RUN) python manage.py migrate --no-input
 	$(RUN) python manage.py seed_demo
-	$(RUN) honcho -f Procfile.dev start
+	$(RUN) honcho -f Procfile.dev start --port $(PORT)
 
 lint: install
 	$(RUN) ruff check .

@@ -17,11 +17,11 @@ from customers.services.followups import followup_log, followup_next_step_done
 from salesops.accounts.access import can_write
 from salesops.accounts.decorators import role_required
 from salesops.accounts.roles import Role
-from salesops.core.http import date_param, form_add_service_errors, posted
+from salesops.core.http import form_add_service_errors, posted, query_date
 
 
 def _as_of(request) -> date:
-    return date_param(request) or timezone.localdate()
+    return query_date(request, "as_of", default=timezone.localdate(), label=_("As of"))
 
 
 @login_required

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,6 +21,7 @@ from salesops.accounts.decorators import permission_errors_as_403, role_required
 from salesops.accounts.roles import Role
 from salesops.core.excel import build_workbook
 from salesops.core.http import form_add_service_errors as _form_errors
+from salesops.core.http import paginate, warn_bad_param
 from salesops.core.http import posted as _posted
 from salesops.core.import_flow import IMPORT_DIR, StoredUpload, import_page
 
@@ -42,7 +42,13 @@ def _filtered(request):
 @login_required
 def customer_list(request):
     filterset = _filtered(request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    qs = filterset.qs
+    # django-filter drops a filter whose value is invalid; say so, by the filter's label.
+    for name in filterset.form.errors:
+        if name in filterset.form.fields:
+            raw = ", ".join(request.GET.getlist(name))
+            warn_bad_param(request, filterset.form.fields[name].label, raw)
+    page = paginate(request, qs, PAGE_SIZE)
     return render(
         request,
         "customers/customer_list.html",
@@ -129,9 +135,7 @@ def customer_export(request):
 @login_required
 def customer_detail(request, pk: int):
     customer = selectors.customer_get(user=request.user, pk=pk)
-    timeline = Paginator(selectors.customer_timeline(customer=customer), 20).get_page(
-        request.GET.get("page")
-    )
+    timeline = paginate(request, selectors.customer_timeline(customer=customer), 20)
     return render(
         request,
         "customers/customer_detail.html",
@@ -218,7 +222,7 @@ def customer_edit(request, pk: int):
 def customer_history(request, pk: int):
     customer = selectors.customer_get(user=request.user, pk=pk)
     records = customer.history.select_related("history_user").order_by("-history_date")
-    page = Paginator(records, 30).get_page(request.GET.get("page"))
+    page = paginate(request, records, 30)
     rows = []
     for record in page:
         previous = record.prev_record
@@ -301,7 +305,7 @@ def customer_reassign(request, pk: int):
 @login_required
 def customer_pool(request):
     customers = selectors.pool_list(user=request.user)
-    page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, customers, PAGE_SIZE)
     releases = selectors.recent_ownership_events(customer_ids=[c.pk for c in page])
     for customer in page:
         customer.release = releases.get(customer.pk)

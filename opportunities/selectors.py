@@ -45,18 +45,46 @@ def checklist_by_level(opportunity: Opportunity) -> list[tuple[FunnelStage, list
     return [grouped[level] for level in sorted(grouped)]
 
 
-def board(*, user, owner=None) -> list[tuple[FunnelStage, list[Opportunity]]]:
+@dataclass
+class BoardColumn:
+    """One level on the board: its cards and, for the column header, their count, amount
+    and weighted amount (amount × the level's win probability; collected deals count whole)."""
+
+    stage: FunnelStage
+    deals: list[Opportunity] = field(default_factory=list)
+    count: int = 0
+    amount: Decimal = ZERO
+    weighted: Decimal = ZERO
+
+
+def board(*, user, owner=None) -> list[BoardColumn]:
     """Open deals by level 1-5, then those collected in the last 30 days (level 6)."""
     qs = opportunity_list(user=user)
     if owner is not None:
         qs = qs.filter(owner=owner)
     recent = timezone.now() - timedelta(days=30)
-    deals = list(
-        qs.filter(Q(status="open") | Q(status="won", closed_at__gte=recent)).order_by(
-            "expected_close", "pk"
+    qs = qs.filter(Q(status="open") | Q(status="won", closed_at__gte=recent))
+    deals = list(qs.order_by("expected_close", "pk"))
+    sums = {
+        row["stage_id"]: row
+        for row in qs.order_by().values("stage_id").annotate(n=Count("pk"), total=Sum("amount"))
+    }
+    columns = []
+    for stage in stages():
+        row = sums.get(stage.pk, {"n": 0, "total": ZERO})
+        amount = row["total"] or ZERO
+        columns.append(
+            BoardColumn(
+                stage=stage,
+                deals=[d for d in deals if d.stage_id == stage.pk],
+                count=row["n"],
+                amount=amount,
+                weighted=amount
+                if stage.level == 6
+                else metrics.weighted(amount, stage.win_probability),
+            )
         )
-    )
-    return [(stage, [d for d in deals if d.stage_id == stage.pk]) for stage in stages()]
+    return columns
 
 
 def period_bounds(period: str, as_of: date) -> tuple[date, date]:

@@ -6,14 +6,14 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
-from django_htmx.http import retarget
+from django_htmx.http import retarget, trigger_client_event
 
 from customers.selectors import customer_get
 from opportunities import selectors, services
@@ -30,7 +30,7 @@ from salesops.accounts.access import can_write, role_of
 from salesops.accounts.decorators import role_required
 from salesops.accounts.models import Team, User
 from salesops.accounts.roles import Role
-from salesops.core.http import date_param
+from salesops.core.http import paginate, query_choice, query_date, query_int, warn_bad_param
 from salesops.core.http import posted as _posted
 from salesops.core.models import Region
 
@@ -40,25 +40,27 @@ def _errors(exc: ValidationError) -> list[str]:
 
 
 def _as_of(request) -> date:
-    return date_param(request) or timezone.localdate()
+    return query_date(request, "as_of", default=timezone.localdate(), label=_("As of"))
 
 
 @login_required
 def opportunity_list(request):
     qs = selectors.opportunity_list(user=request.user)
-    status = request.GET.get("status", "open")
-    if status in Opportunity.Status.values:
-        qs = qs.filter(status=status)
-    if request.GET.get("level", "").isdigit():
-        qs = qs.filter(stage__level=int(request.GET["level"]))
+    status = query_choice(
+        request, "status", Opportunity.Status.values, default="open", label=_("Status")
+    )
+    qs = qs.filter(status=status)
+    level = query_int(
+        request, "level", default=None, label=pgettext("funnel", "Level"), low=1, high=6
+    )
+    if level is not None:
+        qs = qs.filter(stage__level=level)
     if request.GET.get("q"):
         qs = qs.filter(name__icontains=request.GET["q"]) | qs.filter(
             customer__name__icontains=request.GET["q"]
         )
     totals = qs.aggregate(amount=Sum("amount"))
-    page = Paginator(qs.order_by("-stage__level", "expected_close", "pk"), 25).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, qs.order_by("-stage__level", "expected_close", "pk"), 25)
     return render(
         request,
         "opportunities/opportunity_list.html",
@@ -76,8 +78,10 @@ def opportunity_list(request):
 @login_required
 def opportunity_board(request):
     owner = None
-    if request.GET.get("owner"):
-        owner = User.objects.visible_to(request.user).filter(username=request.GET["owner"]).first()
+    if raw := request.GET.get("owner", "").strip():
+        owner = User.objects.visible_to(request.user).filter(username=raw).first()
+        if owner is None:
+            warn_bad_param(request, _("Sales rep"), raw)
     return render(
         request,
         "opportunities/board.html",
@@ -197,6 +201,7 @@ def opportunity_move(request, pk: int):
                     "to_level": to_level,
                     "problems": _errors(exc),
                     "checklist": selectors.checklist_by_level(opportunity),
+                    "board_owner": request.POST.get("owner", ""),
                 },
             )
             return retarget(response, "#dialog-slot")
@@ -204,10 +209,33 @@ def opportunity_move(request, pk: int):
             messages.error(request, problem)
         return redirect(opportunity)
     if request.htmx and request.POST.get("from") == "board":
-        return render(
+        opportunity.refresh_from_db()
+        # The board the move came from: narrowed to one owner if it was.
+        owner = (
+            User.objects.visible_to(request.user)
+            .filter(username=request.POST.get("owner", ""))
+            .first()
+        )
+        response = render(
             request,
             "opportunities/_board.html",
-            {"columns": selectors.board(user=request.user), "can_move": True},
+            {
+                "columns": selectors.board(user=request.user, owner=owner),
+                "owner": owner,
+                "can_move": True,
+            },
+        )
+        # After the swap, the page announces the move and scrolls the card into view: on a
+        # phone the column it went to is usually off screen.
+        return trigger_client_event(
+            response,
+            "deal-moved",
+            {
+                "id": opportunity.pk,
+                "message": _("Moved to %(stage)s.")
+                % {"stage": f"L{opportunity.stage.level} {opportunity.stage.name}"},
+            },
+            after="settle",
         )
     messages.success(request, _("Moved."))
     return redirect(opportunity)
@@ -286,36 +314,49 @@ def deal_contact_remove(request, pk: int, contact_pk: int):
     return redirect(opportunity)
 
 
-def _dashboard_filter(request):
-    """owner=<username>, team=<id>, region=<name>: each optional, each inside visible_to."""
+def _dashboard_filter(request, *, teams):
+    """owner=<username>, team=<id>, region=<name>: each optional, each inside visible_to; one
+    that names nobody the user may choose is dropped, with a message."""
     owner, team, region = (
-        request.GET.get("owner"),
-        request.GET.get("team"),
-        request.GET.get("region"),
+        request.GET.get(name, "").strip() for name in ("owner", "team", "region")
     )
+    if owner and not User.objects.visible_to(request.user).filter(username=owner).exists():
+        warn_bad_param(request, _("Sales rep"), owner)
+        owner = ""
+    if team and not (team.isdigit() and teams.filter(pk=int(team)).exists()):
+        warn_bad_param(request, _("Team"), team)
+        team = ""
+    if region and not Region.objects.filter(name=region).exists():
+        warn_bad_param(request, _("Region"), region)
+        region = ""
 
     def narrow(qs):
         if owner:
             qs = qs.filter(owner__username=owner)
-        if team and team.isdigit():
+        if team:
             qs = qs.filter(owner__team_id=int(team))
         if region:
             qs = qs.filter(customer__region__name=region)
         return qs
 
-    return narrow, {"owner": owner or "", "team": team or "", "region": region or ""}
+    return narrow, {"owner": owner, "team": team, "region": region}
 
 
 @login_required
 def funnel_dashboard(request):
-    narrow, chosen = _dashboard_filter(request)
-    period = request.GET.get("period", "quarter")
-    if period not in ("month", "quarter", "year"):
-        period = "quarter"
+    people = User.objects.visible_to(request.user).filter(opportunities__isnull=False).distinct()
+    teams = (
+        Team.objects.all()
+        if role_of(request.user) in (Role.ADMIN, Role.FINANCE)
+        else Team.objects.filter(manager=request.user)
+    )
+    narrow, chosen = _dashboard_filter(request, teams=teams)
+    period = query_choice(
+        request, "period", ("month", "quarter", "year"), default="quarter", label=_("Period")
+    )
     data = selectors.funnel(
         user=request.user, owners_qs=narrow, as_of=_as_of(request), period=period
     )
-    people = User.objects.visible_to(request.user).filter(opportunities__isnull=False).distinct()
     return render(
         request,
         "opportunities/funnel.html",
@@ -323,9 +364,7 @@ def funnel_dashboard(request):
             "funnel": data,
             "chosen": chosen,
             "people": people.order_by("username"),
-            "teams": Team.objects.all()
-            if role_of(request.user) in (Role.ADMIN, Role.FINANCE)
-            else Team.objects.filter(manager=request.user),
+            "teams": teams,
             "regions": Region.objects.all(),
             "period": period,
         },
@@ -346,9 +385,9 @@ def business_review(request, username: str):
 
 @login_required
 def target_list(request):
-    raw_year = request.GET.get("year", "")
-    year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else None
-    year = year or timezone.localdate().year
+    year = query_int(
+        request, "year", default=timezone.localdate().year, label=_("Year"), low=2000, high=2100
+    )
     targets = (
         SalesTarget.objects.visible_to(request.user)
         .filter(period_start__year=year)

@@ -21,6 +21,7 @@ from receivables.querysets import (
     ReceivableQuerySet,
 )
 from salesops.core.localized import LocalizedNameMixin
+from salesops.core.templatetags.money import yuan
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
@@ -346,7 +347,7 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.customer} · {self.date} · ¥{self.amount}"
+        return f"{self.customer} · {self.date} · {yuan(self.amount)}"
 
     @property
     def unallocated(self) -> Decimal:
@@ -385,7 +386,7 @@ class Allocation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.payment_id} → {self.receivable} ¥{self.amount}"
+        return f"{self.payment_id} → {self.receivable} {yuan(self.amount)}"
 
 
 class WriteOff(models.Model):
@@ -408,7 +409,7 @@ class WriteOff(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.receivable} ¥{self.amount}"
+        return f"{self.receivable} {yuan(self.amount)}"
 
 
 class EscalationLevel(LocalizedNameMixin, models.Model):

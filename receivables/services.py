@@ -25,6 +25,7 @@ from receivables.models import (
 )
 from salesops.accounts.access import can_write, role_of
 from salesops.accounts.roles import Role
+from salesops.core.templatetags.money import yuan
 
 logger = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
@@ -156,18 +157,30 @@ def _lock_payment(payment: Payment) -> Payment:
     return Payment.objects.select_for_update().get(pk=payment.pk)
 
 
+def _refuse_beyond_balance(receivable: Receivable, amount: Decimal) -> None:
+    if amount > receivable.balance:
+        raise ValidationError(
+            _("Receivable %(number)s has only %(balance)s open; %(amount)s was entered.")
+            % {
+                "number": receivable.number,
+                "balance": yuan(receivable.balance),
+                "amount": yuan(amount),
+            }
+        )
+
+
 def _apply(*, actor, payment: Payment, receivable: Receivable, amount: Decimal) -> Allocation:
     """Move `amount` from a locked payment to a locked receivable, within both limits."""
     if receivable.customer_id != payment.customer_id:
         raise ValidationError(_("A payment pays only its own customer's receivables."))
-    if amount > payment.amount - payment.allocated:
+    left = payment.amount - payment.allocated
+    # Name the limit that binds: the smaller of the payment's remainder and the balance.
+    if receivable.balance <= left:
+        _refuse_beyond_balance(receivable, amount)
+    if amount > left:
         raise ValidationError(
-            _("Only ¥%(left)s of this payment is unallocated.") % {"left": payment.unallocated}
-        )
-    if amount > receivable.balance:
-        raise ValidationError(
-            _("Receivable %(number)s has only ¥%(balance)s open.")
-            % {"number": receivable.number, "balance": receivable.balance}
+            _("Only %(left)s of this payment is unallocated; %(amount)s was entered.")
+            % {"left": yuan(left), "amount": yuan(amount)}
         )
     allocation = Allocation.objects.create(
         payment=payment, receivable=receivable, amount=amount, created_by=actor
@@ -193,9 +206,19 @@ def payment_allocate(
     receivables = {
         r.pk: r for r in Receivable.objects.select_for_update().filter(pk__in=ids).order_by("pk")
     }
+    amounts = [_money(request.amount, "amount") for request in requests]
+    for request, amount in zip(requests, amounts, strict=True):
+        _refuse_beyond_balance(receivables[request.receivable.pk], amount)
+    left = payment.amount - payment.allocated
+    if len(amounts) > 1 and sum(amounts) > left:
+        # The sum against the remainder the page shows; checked row by row, the remainder
+        # after the earlier rows would be a figure the user never saw.
+        raise ValidationError(
+            _("The amounts add up to %(total)s; only %(left)s of this payment is unallocated.")
+            % {"total": yuan(sum(amounts)), "left": yuan(left)}
+        )
     allocations = []
-    for request in requests:
-        amount = _money(request.amount, "amount")
+    for request, amount in zip(requests, amounts, strict=True):
         allocations.append(
             _apply(
                 actor=actor,
@@ -289,7 +312,7 @@ def receivable_write_off(
         raise ValidationError({"date": _("A write-off is dated between the issue date and today.")})
     if amount > receivable.balance:
         raise ValidationError(
-            {"amount": _("Only ¥%(balance)s is open.") % {"balance": receivable.balance}}
+            {"amount": _("Only %(balance)s is open.") % {"balance": yuan(receivable.balance)}}
         )
     write_off = WriteOff.objects.create(
         receivable=receivable, amount=amount, date=on, reason=reason.strip(), written_off_by=actor

@@ -7,9 +7,9 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -24,9 +24,10 @@ from salesops.accounts.access import can_write
 from salesops.accounts.decorators import role_required
 from salesops.accounts.roles import Role
 from salesops.core.excel import build_workbook
-from salesops.core.http import date_param
+from salesops.core.http import export_or_page, paginate, query_choice, query_date, query_int
 from salesops.core.http import form_add_service_errors as _form_errors
 from salesops.core.http import posted as _posted
+from salesops.core.templatetags.money import yuan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 GROUP_LABELS = [
@@ -41,9 +42,9 @@ def _money_writer(request) -> bool:
     return can_write(request.user, money=True)
 
 
-def _as_of(request) -> date | None:
-    """as_of from the query (today when absent); None when malformed, for a 400."""
-    return date_param(request, default=timezone.localdate())
+def _as_of(request) -> date:
+    """as_of from the query: today when absent, and (with a message) when malformed."""
+    return query_date(request, "as_of", default=timezone.localdate(), label=_("As of"))
 
 
 @login_required
@@ -53,7 +54,9 @@ def receivable_list(request):
         .select_related("customer", "customer__owner")
         .order_by("due_date", "pk")
     )
-    state = request.GET.get("state", "open")
+    state = query_choice(
+        request, "state", ("open", "overdue", "all"), default="open", label=_("Status")
+    )
     if state == "open":
         qs = qs.open()
     elif state == "overdue":
@@ -62,7 +65,7 @@ def receivable_list(request):
         qs = qs.filter(customer__name__icontains=request.GET["q"]) | qs.filter(
             number__icontains=request.GET["q"]
         )
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = paginate(request, qs, 30)
     return render(
         request,
         "receivables/receivable_list.html",
@@ -152,7 +155,7 @@ def payment_list(request):
     )
     if request.GET.get("q"):
         qs = qs.filter(customer__name__icontains=request.GET["q"])
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = paginate(request, qs, 30)
     return render(
         request,
         "receivables/payment_list.html",
@@ -175,8 +178,8 @@ def payment_create(request):
         else:
             messages.success(
                 request,
-                _("Payment of ¥%(amount)s recorded; ¥%(allocated)s allocated.")
-                % {"amount": payment.amount, "allocated": payment.allocated},
+                _("Payment of %(amount)s recorded; %(allocated)s allocated.")
+                % {"amount": yuan(payment.amount), "allocated": yuan(payment.allocated)},
             )
             return redirect("payment_detail", pk=payment.pk)
     return render(request, "receivables/payment_form.html", {"form": form})
@@ -188,18 +191,21 @@ def _payment(request, pk: int) -> Payment:
     )
 
 
-@login_required
-def payment_detail(request, pk: int):
-    payment = _payment(request, pk)
+def _payment_detail(request, payment: Payment, *, typed=None, allocation_errors=()):
+    open_receivables = list(
+        Receivable.objects.filter(customer=payment.customer).open().order_by("due_date", "pk")
+    )
+    typed = typed or {}
+    for receivable in open_receivables:
+        receivable.typed = typed.get(receivable.pk, "")
     return render(
         request,
         "receivables/payment_detail.html",
         {
             "payment": payment,
             "allocations": payment.allocations.select_related("receivable").order_by("pk"),
-            "open_receivables": Receivable.objects.filter(customer=payment.customer)
-            .open()
-            .order_by("due_date", "pk"),
+            "open_receivables": open_receivables,
+            "allocation_errors": allocation_errors,
             "void_form": VoidForm(),
             "can_money": _money_writer(request),
         },
@@ -207,39 +213,52 @@ def payment_detail(request, pk: int):
 
 
 @login_required
+def payment_detail(request, pk: int):
+    return _payment_detail(request, _payment(request, pk))
+
+
+@login_required
 @require_POST
 def payment_allocate(request, pk: int):
-    """Oldest first (button), or the amounts finance typed per receivable: all or none."""
+    """Oldest first (button), or the amounts finance typed per receivable: all or none. A
+    refusal shows the page again with the typed amounts, so nothing has to be typed twice."""
     payment = _payment(request, pk)
     if not _money_writer(request):
         raise PermissionDenied
+    typed = {}
     try:
         if request.POST.get("mode") == "oldest":
             services.payment_allocate_oldest_first(actor=request.user, payment=payment)
         else:
-            requests = []
             receivables = {
                 r.pk: r for r in Receivable.objects.filter(customer=payment.customer).open()
             }
-            for key, value in request.POST.items():
-                if not key.startswith("amount_") or not value.strip():
-                    continue
-                suffix = key.removeprefix("amount_")
-                receivable = receivables.get(int(suffix)) if suffix.isdigit() else None
+            entered = [
+                (receivables.get(int(suffix)) if suffix.isdigit() else None, value.strip())
+                for key, value in request.POST.items()
+                if (suffix := key.removeprefix("amount_")) != key and value.strip()
+            ]
+            typed = {receivable.pk: raw for receivable, raw in entered if receivable}
+            requests = []
+            for receivable, raw in entered:
                 if receivable is None:
                     raise ValidationError(_("That receivable is not open for this customer."))
                 try:
-                    amount = Decimal(value.strip())
+                    amount = Decimal(raw.replace(",", ""))
                 except InvalidOperation as exc:
-                    raise ValidationError(_("Enter amounts in yuan.")) from exc
+                    raise ValidationError(
+                        _("Receivable %(number)s: enter the amount in yuan, e.g. 1200.50.")
+                        % {"number": receivable.number}
+                    ) from exc
                 requests.append(services.AllocationRequest(receivable=receivable, amount=amount))
             if not requests:
                 raise ValidationError(_("Enter an amount for at least one receivable."))
             services.payment_allocate(actor=request.user, payment=payment, requests=requests)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Allocated."))
+        return _payment_detail(
+            request, _payment(request, pk), typed=typed, allocation_errors=exc.messages
+        )
+    messages.success(request, _("Allocated."))
     return redirect("payment_detail", pk=pk)
 
 
@@ -265,22 +284,18 @@ def payment_void(request, pk: int):
 
 
 def _aging_report(request):
-    """The aging report the query asks for (page and export alike), or a 400 response."""
+    """The aging report the query asks for (page and export alike); defaults for what the
+    query got wrong, each with a message."""
     as_of = _as_of(request)
-    group_by = request.GET.get("group_by", "customer")
-    if as_of is None or group_by not in selectors.GROUPS:
-        return HttpResponseBadRequest(
-            _("as_of must be a date YYYY-MM-DD; group_by one of %(g)s.")
-            % {"g": ", ".join(selectors.GROUPS)}
-        )
+    group_by = query_choice(
+        request, "group_by", selectors.GROUPS, default="customer", label=_("Group by")
+    )
     return selectors.aging_report(user=request.user, as_of=as_of, group_by=group_by)
 
 
 @login_required
 def aging(request):
     report = _aging_report(request)
-    if isinstance(report, HttpResponseBadRequest):
-        return report
     return render(
         request,
         "receivables/aging.html",
@@ -298,8 +313,8 @@ AGING_HEADERS = ["分组", "负责人", "未到期", "1-30天", "31-60天", "61-
 @login_required
 def aging_export(request):
     report = _aging_report(request)
-    if isinstance(report, HttpResponseBadRequest):
-        return report
+    if bounce := export_or_page(request, reverse("aging")):
+        return bounce
     as_of, group_by = report.as_of, report.group_by
     rows = [
         [row.name, row.owner, row.not_due, row.b1, row.b2, row.b3, row.b4, row.total]
@@ -325,11 +340,10 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 
 def _collection_items(request):
-    as_of = _as_of(request) or timezone.localdate()
-    try:
-        min_days = max(int(request.GET.get("min_days") or 1), 1)
-    except ValueError:
-        min_days = 1
+    as_of = _as_of(request)
+    min_days = query_int(
+        request, "min_days", default=1, label=_("Overdue at least"), low=1, high=36500
+    )
     return (
         as_of,
         min_days,
@@ -340,7 +354,7 @@ def _collection_items(request):
 @login_required
 def collections(request):
     as_of, min_days, items = _collection_items(request)
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    page = paginate(request, items, 50)
     return render(
         request,
         "receivables/collections.html",
@@ -371,6 +385,8 @@ COLLECTION_HEADERS = [
 @login_required
 def collections_export(request):
     as_of, _min_days, items = _collection_items(request)
+    if bounce := export_or_page(request, reverse("collections")):
+        return bounce
     rows = [
         [
             i.receivable.customer.name,
@@ -402,15 +418,20 @@ KPI_EARLIEST, KPI_LATEST = date(1900, 1, 1), date(2999, 12, 31)
 @login_required
 def kpis(request):
     today = timezone.localdate()
-    start = date_param(request, "start", default=today.replace(month=1, day=1))
-    end = date_param(request, "end", default=today)
-    if start is None or end is None:
-        return HttpResponseBadRequest(_("start and end must be dates YYYY-MM-DD."))
+    year_start = today.replace(month=1, day=1)
+    start = query_date(request, "start", default=year_start, label=_("Period start"))
+    end = query_date(request, "end", default=today, label=_("Period end"))
     # Date arithmetic near year 1 or 9999 (the day before `start`, a year of targets) overflows.
     if start < KPI_EARLIEST or end > KPI_LATEST:
-        return HttpResponseBadRequest(_("Choose dates between 1900 and 2999."))
+        messages.warning(
+            request, _("Choose dates between 1900 and 2999; the year to date is shown.")
+        )
+        start, end = year_start, today
     if start > end:
-        return HttpResponseBadRequest(_("start must not be after end."))
+        messages.warning(
+            request, _("The period must not start after it ends; the year to date is shown.")
+        )
+        start, end = year_start, today
     return render(
         request,
         "receivables/kpis.html",

@@ -288,11 +288,17 @@ MATRIX = [
             only({"finance1", "admin"}, ok=302, forbidden={"rep1", "manager1"}),
         )
         for name, key in (
-            ("payment_allocate", "payment_rep1"),
             ("payment_void", "payment_rep1"),
             ("receivable_write_off", "receivable_rep1"),
         )
     ],
+    (
+        "payment_allocate",
+        "post",
+        lambda f: reverse("payment_allocate", args=[f["payment_rep1"].pk]),
+        # In scope: empty input shows the payment page again with the message; nothing written.
+        only({"finance1", "admin"}, forbidden={"rep1", "manager1"}),
+    ),
     (
         "credit-hold-release",
         "get",
@@ -419,9 +425,11 @@ def test_a_rep_never_sees_another_reps_deals(client, fixtures):
     listed = client.get(reverse("opportunity_list")).context["page_obj"].object_list
     assert [d.name for d in listed] == [fixtures["deal_rep1"].name]
     board = client.get(reverse("opportunity_board")).context["columns"]
-    assert {d.name for _stage, deals in board for d in deals} == {fixtures["deal_rep1"].name}
-    funnel = client.get(reverse("funnel_dashboard"), {"owner": "rep2"}).context["funnel"]
-    assert funnel.open_count == 0  # asking for rep2 inside rep1's scope finds nothing
+    assert {d.name for column in board for d in column.deals} == {fixtures["deal_rep1"].name}
+    # Asking for rep2 inside rep1's scope names nobody rep1 may choose: the filter is dropped
+    # (with a message) and rep1's own deal is all there is.
+    asked = client.get(reverse("funnel_dashboard"), {"owner": "rep2"}).context
+    assert (asked["chosen"]["owner"], asked["funnel"].open_count) == ("", 1)
     assert client.get(reverse("funnel_dashboard")).context["funnel"].open_count == 1
     assert client.get(reverse("business_review", args=["rep2"])).status_code == 404
     # The manager of the other team neither.

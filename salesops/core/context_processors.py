@@ -2,6 +2,7 @@
 
 from salesops.accounts.access import role_of
 from salesops.accounts.roles import Role
+from salesops.core.menu import menu_for
 from salesops.core.models import Notification
 
 
@@ -16,6 +17,7 @@ def navigation(request) -> dict:
         "nav_is_manager": role in (Role.MANAGER, Role.ADMIN),
         "nav_is_finance": role in (Role.FINANCE, Role.ADMIN),
         "nav_is_admin": role is Role.ADMIN,
+        "nav_menu": menu_for(role),
         # Lazy: evaluated only where the template shows the bell (one COUNT query).
         "nav_unread_count": lambda: Notification.objects.for_user(user).unread().count(),
     }

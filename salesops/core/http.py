@@ -1,8 +1,15 @@
 """Small request and form helpers every app's views share."""
 
+from collections.abc import Iterable
 from datetime import date
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.shortcuts import redirect
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 
 def posted(request):
@@ -28,3 +35,81 @@ def date_param(request, name: str = "as_of", *, default: date | None = None) -> 
         return date.fromisoformat(raw)
     except ValueError:
         return None
+
+
+# Filter values a person typed or a stale link carried: the page still renders with the
+# default, and says in the user's language which filter (by its label, never the parameter's
+# name) was not understood.
+
+
+def warn_bad_param(request, label, raw: str) -> None:
+    request.bad_params = True
+    messages.warning(
+        request,
+        _("%(field)s: “%(value)s” was not understood; the default is shown.")
+        % {"field": label, "value": Truncator(raw).chars(40)},
+    )
+
+
+def query_date(request, name: str, *, default: date, label) -> date:
+    """A YYYY-MM-DD query parameter; `default` (with a message) when malformed."""
+    raw = request.GET.get(name, "").strip()
+    parsed = date_param(request, name, default=default)
+    if parsed is None:
+        warn_bad_param(request, label, raw)
+        return default
+    return parsed
+
+
+def query_int(
+    request,
+    name: str,
+    *,
+    default: int | None,
+    label,
+    low: int | None = None,
+    high: int | None = None,
+) -> int | None:
+    """An integer query parameter within [low, high]; `default` (with a message) otherwise."""
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or (low is not None and value < low) or (high is not None and value > high):
+        warn_bad_param(request, label, raw)
+        return default
+    return value
+
+
+def query_choice(request, name: str, choices: Iterable[str], *, default: str, label) -> str:
+    """One of `choices`; `default` (with a message) for anything else."""
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return default
+    if raw not in set(choices):
+        warn_bad_param(request, label, raw)
+        return default
+    return raw
+
+
+PAGE_LABEL = _l("Page")
+
+
+def paginate(request, items, per_page: int) -> Page:
+    """The requested page; the first (with a message) for a page that is not a number, the
+    last for one past the end, as Paginator.get_page does."""
+    number = query_int(request, "page", default=1, label=PAGE_LABEL, low=1)
+    return Paginator(items, per_page).get_page(number)
+
+
+def export_or_page(request, page_url: str):
+    """For an export whose query had bad filters: a redirect to the page with the same query,
+    which shows what was wrong, instead of a file built on defaults the user never chose.
+    None when the query was fine."""
+    if not getattr(request, "bad_params", False):
+        return None
+    list(messages.get_messages(request))  # the page says it again; not twice
+    return redirect(f"{page_url}?{request.GET.urlencode()}")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 # Headless, and quiet: this machine has no network, and background services would only retry.
 CHROMIUM_ARGS = [

@@ -29,7 +29,8 @@ def test_rep_logs_in_on_a_phone_and_sees_the_chinese_workbench(live_server, phon
     assert phone.get_by_test_id("customer-count").inner_text() == str(owned)
     # The menu is collapsed behind the toggler on a phone; opening it shows Chinese entries.
     phone.get_by_role("button", name="菜单").click()
-    assert phone.get_by_role("link", name="客户", exact=True).is_visible()
+    phone.get_by_role("button", name="客户", exact=True).click()
+    assert phone.get_by_role("link", name="客户列表", exact=True).is_visible()
     assert phone.get_by_test_id("role").inner_text() == "销售代表"
     # Nothing wider than the phone: no sideways scrolling.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390

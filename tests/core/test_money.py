@@ -1,11 +1,14 @@
-"""The yuan and percent template filters."""
+"""The yuan and percent template filters, and money shown with them outside templates."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
 from django.utils.translation import override
 
+from customers.models import Customer
+from receivables.models import Payment, Receivable, WriteOff
 from salesops.core.templatetags.money import percent, yuan
 
 
@@ -46,3 +49,12 @@ def test_yuan_groups_thousands_in_every_language(language):
 )
 def test_percent(value, places, expected):
     assert percent(value, places) == expected
+
+
+def test_money_records_name_their_amount_with_thousands_separators():
+    payment = Payment(amount=Decimal("12345.6"), date=date(2026, 11, 20))
+    payment.customer = Customer(name="恒通")
+    assert str(payment) == "恒通 · 2026-11-20 · ¥12,345.60"
+    write_off = WriteOff(amount=Decimal("1500"))
+    write_off.receivable = Receivable(number="AR-1")
+    assert str(write_off).endswith(" ¥1,500.00")

@@ -58,3 +58,16 @@ def test_seed_demo_refuses_production_settings(settings):
     with pytest.raises(CommandError, match="production"):
         call_command("seed_demo")
     assert User.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_sends_no_email_even_with_the_console_backend(settings, capsys):
+    # `make run` seeds with the development settings, whose console backend printed one
+    # e-mail per demo notification: thousands of lines before the server started. Real
+    # commits (transaction=True), so the after-commit e-mails are really attempted.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    call_command("seed_demo")
+    printed = capsys.readouterr().out
+    assert "Subject:" not in printed
+    assert len(printed.splitlines()) == 9  # the summary, the heading and the seven users
+    assert Notification.objects.count() > 7  # demo notifications are still written, in-app

@@ -1,7 +1,6 @@
 """A tier has one name, its TierRule row's (Chinese, or English on English pages), wherever it is
 shown: form and filter choices, badges, the detail page, the export, admin and the KPI page."""
 
-
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -84,4 +83,3 @@ def test_renaming_a_tier_rule_renames_the_tier_everywhere(client, org):
     assert 'data-testid="tier-name">A · Core account</p>' in english
     assert "重点跟进" not in chinese + listing
     assert "Key follow-up" not in english
-

@@ -412,7 +412,7 @@ def test_the_board_shows_open_deals_by_level_and_recent_collections(org, custome
 
     board = selectors.board(user=rep1)
 
-    assert [(stage.level, [d.name for d in deals]) for stage, deals in board] == [
+    assert [(c.stage.level, [d.name for d in c.deals]) for c in board] == [
         (1, ["L1"]),
         (2, ["L2"]),
         (3, []),

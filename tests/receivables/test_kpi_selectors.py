@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from receivables.kpi_selectors import kpis
 from receivables.models import CollectionClass, CollectionClassRule
@@ -374,16 +375,23 @@ def test_rows_add_up_to_the_totals(org, classed, customers):
 @pytest.mark.parametrize(
     ("start", "end", "message"),
     [
-        ("2026-11-01", "2026-10-01", "开始日期不能晚于结束日期。"),
-        ("0001-01-01", "2026-10-01", "请选择 1900 年至 2999 年之间的日期。"),
-        ("2026-01-01", "9999-12-31", "请选择 1900 年至 2999 年之间的日期。"),
-        ("2026-13-01", "2026-12-31", "start 和 end 必须是 YYYY-MM-DD 日期。"),
+        ("2026-11-01", "2026-10-01", "开始日期不能晚于结束日期，已显示本年至今。"),
+        ("0001-01-01", "2026-10-01", "请选择 1900 年至 2999 年之间的日期，已显示本年至今。"),
+        ("2026-01-01", "9999-12-31", "请选择 1900 年至 2999 年之间的日期，已显示本年至今。"),
+        ("2026-13-01", "2026-12-31", "开始日期：无法识别“2026-13-01”，已按默认值显示。"),
     ],
 )
-def test_bad_periods_are_refused_with_a_message(client, org, start, end, message):
+def test_bad_periods_show_the_year_to_date_with_a_message(client, org, start, end, message):
     response = page(client, org["finance1"], start, end)
-    assert response.status_code == 400
-    assert response.content.decode() == message
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [message]
+    today = timezone.localdate()
+    # A malformed start falls back alone; a reversed or out-of-range period falls back whole.
+    expected_end = date(2026, 12, 31) if start == "2026-13-01" else today
+    assert (response.context["kpis"].start, response.context["kpis"].end) == (
+        today.replace(month=1, day=1),
+        expected_end,
+    )
 
 
 def test_kpi_query_count_does_not_grow_with_rows(

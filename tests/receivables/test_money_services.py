@@ -72,10 +72,24 @@ def test_finance_chooses_the_allocation(org, buyer, invoice):
 @pytest.mark.parametrize(
     ("requests", "message"),
     [
-        ([("AR-1", "3000.01")], "AR-1"),  # beyond the receivable's balance
-        ([("AR-1", "3000"), ("AR-2", "1000.01")], "4000"),  # beyond the payment
-        ([("AR-1", "0")], "zero"),
-        ([("AR-1", "-5")], "zero"),
+        # Beyond the receivable's balance: the balance is the figure named.
+        ([("AR-1", "3000.01")], "应收 AR-1 只剩 ¥3,000.00 未收，输入的是 ¥3,000.01。"),
+        # Beyond the payment: the sum against the remainder the page shows, not what is left
+        # after the first row.
+        (
+            [("AR-1", "3000"), ("AR-2", "1000.01")],
+            "输入的金额合计 ¥4,000.01，该笔回款只剩 ¥4,000.00 未核销。",
+        ),
+        ([("AR-2", "4500")], "该笔回款只剩 ¥4,000.00 未核销，输入的是 ¥4,500.00。"),
+        # Both exceeded: the tighter limit (the receivable's 3,000 < the payment's 4,000).
+        ([("AR-1", "4500")], "应收 AR-1 只剩 ¥3,000.00 未收，输入的是 ¥4,500.00。"),
+        # The same receivable twice: the second row meets what the first left.
+        (
+            [("AR-1", "2000"), ("AR-1", "1500")],
+            "应收 AR-1 只剩 ¥1,000.00 未收，输入的是 ¥1,500.00。",
+        ),
+        ([("AR-1", "0")], "金额必须大于零。"),
+        ([("AR-1", "-5")], "金额必须大于零。"),
     ],
 )
 def test_over_allocation_is_refused_whole(org, buyer, invoice, requests, message):
@@ -84,12 +98,13 @@ def test_over_allocation_is_refused_whole(org, buyer, invoice, requests, message
         "AR-2": invoice("AR-2", date(2026, 10, 1), "5000"),
     }
     payment = pay(org, buyer, "4000", allocate=False)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         payment_allocate(
             actor=org["finance1"],
             payment=payment,
             requests=[AllocationRequest(receivables[n], D(a)) for n, a in requests],
         )
+    assert refused.value.messages == [message]
     assert not Allocation.objects.exists()
     payment.refresh_from_db()
     assert payment.allocated == 0

@@ -76,10 +76,17 @@ def test_aging_export_rows_are_the_viewers_scope(client, org, two_books):
     assert names == ["苏州恒通电子科技有限公司", "合计"]
 
 
-def test_bad_aging_parameters_are_a_400(client, org):
+def test_bad_aging_parameters_show_the_page_with_defaults(client, org):
+    # The messages themselves: tests/core/test_bad_query_params.py.
     client.force_login(org["finance1"])
-    assert client.get(reverse("aging"), {"as_of": "2026-13-01"}).status_code == 400
-    assert client.get(reverse("aging_export"), {"group_by": "planet"}).status_code == 400
+    page = client.get(reverse("aging"), {"as_of": "2026-13-01", "group_by": "planet"})
+    assert page.status_code == 200
+    assert (page.context["report"].group_by, page.context["report"].as_of) == (
+        "customer",
+        timezone.localdate(),
+    )
+    export = client.get(reverse("aging_export"), {"group_by": "planet"})
+    assert (export.status_code, export["Location"]) == (302, "/receivables/aging/?group_by=planet")
 
 
 def test_collection_export_has_contacts_days_and_safe_text(client, org, two_books):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from customers.demo import seed_customers
 from opportunities.demo import seed_opportunities
@@ -15,10 +16,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if settings.SALESOPS_ENV == "production":
             raise CommandError("seed_demo refuses to run under production settings.")
-        counts = seed_users()
-        counts["customers"] = seed_customers()
-        counts["opportunities"] = seed_opportunities()
-        counts["receivables"] = seed_receivables()
+        # The demo's jobs notify hundreds of times; the in-app notifications are the demo, the
+        # e-mails would only flood the console (development) or real inboxes.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            counts = seed_users()
+            counts["customers"] = seed_customers()
+            counts["opportunities"] = seed_opportunities()
+            counts["receivables"] = seed_receivables()
         if options["verbosity"] == 0:
             return
         self.stdout.write(
