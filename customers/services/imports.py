@@ -7,7 +7,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl.worksheet.worksheet import Worksheet
 
 from customers.models import CrmSettings, Customer, Tier
 from customers.services.customers import (
@@ -22,6 +21,7 @@ from salesops.accounts.roles import Role
 from salesops.core.excel import MAX_ROWS
 from salesops.core.imports import ImportSheet, Plan, Problem, blank
 from salesops.core.models import Region
+from salesops.core.xlsx_reader import SheetRows
 
 __all__ = [
     "COLUMNS",
@@ -92,7 +92,7 @@ def _days(value: Any) -> int:
     return int(number)
 
 
-def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
+def customer_import_plan(*, actor, worksheet: SheetRows) -> ImportPlan:
     """Read and check every row; nothing is written. Problems cite the spreadsheet's own row
     numbers (header = row 1) and the file's own column headers."""
     plan = ImportPlan()
@@ -225,8 +225,6 @@ def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
                 continue
         plan.rows.append(PlannedRow(row=row_number, values=values, existing=existing))
 
-    if sheet.too_many is not None:
-        plan.problems.append(sheet.too_many)
     if not plan.rows and not plan.problems:
         plan.problems.append(Problem(2, "-", _("the file has no customer rows")))
     return plan
