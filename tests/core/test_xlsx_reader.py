@@ -9,11 +9,13 @@ import functools
 import time
 import tracemalloc
 from collections.abc import Callable
+from datetime import datetime
 from io import BytesIO
 
 import pytest
 from django.core.management import CommandError
 from django.urls import reverse
+from openpyxl import Workbook
 
 from customers.models import Customer
 from receivables.models import Receivable
@@ -25,6 +27,7 @@ from tests.import_helpers import manage_process, run_in_process
 
 pytestmark = pytest.mark.django_db
 
+EXCEL_DATE = datetime(2025, 9, 1)  # noqa: DTZ001 - Excel dates carry no time zone
 MAX_SECONDS = 2.0
 MAX_EXTRA_BYTES = 200 * 1024 * 1024
 
@@ -211,13 +214,9 @@ def test_a_sheet_head_padded_with_elements_is_refused(english):
 def test_values_read_as_openpyxl_reads_them(english):
     """Numbers stay int or float, booleans, text from shared and inline strings, dates from
     date-formatted numbers and ISO cells, formulas flagged."""
-    from datetime import datetime
-
-    from openpyxl import Workbook
-
     workbook = Workbook()
     ws = workbook.active
-    ws.append(["文本", 30, 2.5, True, datetime(2025, 9, 1), "=A1", None, "  空格  "])
+    ws.append(["文本", 30, 2.5, True, EXCEL_DATE, "=A1", None, "  空格  "])
     buffer = BytesIO()
     workbook.save(buffer)
     sheet = open_worksheet(buffer)
@@ -227,7 +226,7 @@ def test_values_read_as_openpyxl_reads_them(english):
         (30, "n"),
         (2.5, "n"),
         (True, "b"),
-        (datetime(2025, 9, 1), "d"),
+        (EXCEL_DATE, "d"),
         ("=A1", "f"),
         None,
         ("  空格  ", "s"),
