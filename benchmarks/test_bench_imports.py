@@ -58,7 +58,7 @@ def test_bench_customer_import_apply_creates(benchmark, team, content):
         return (), {}
 
     result = benchmark.pedantic(
-        lambda: customer_import_apply(actor=manager, plan=plan), setup=clear, rounds=2
+        lambda: customer_import_apply(actor=manager, plan=plan), setup=clear, rounds=1
     )
     assert result == (ROWS, 0)
     clear()
@@ -72,7 +72,7 @@ def test_bench_customer_import_apply_updates(benchmark, team, content):
     plan = plan_of(manager, content)
     assert plan.updates == ROWS
     result = benchmark.pedantic(
-        lambda: customer_import_apply(actor=manager, plan=plan), rounds=2, iterations=1
+        lambda: customer_import_apply(actor=manager, plan=plan), rounds=1, iterations=1
     )
     assert result == (0, ROWS)
     queries_of("apply (updates)", lambda: customer_import_apply(actor=manager, plan=plan))

@@ -317,11 +317,14 @@ def _check_manager_fields(
 def _refresh(customer: Customer, *, crm, rules) -> None:
     refresh_rad_type(customer, crm=crm)
     refresh_cadence(customer, rule=rules[customer.tier])
-    # Field rules only: uniqueness is the plan's and the database's, the owned-xor-pooled and
-    # tier-lock checks hold by construction and are CHECK constraints besides.
+    # Field rules only, no query per row: uniqueness is the plan's and the database's, the
+    # owned-xor-pooled and tier-lock checks hold by construction and are CHECK constraints
+    # besides, and the foreign keys hold objects the plan read (a deleted one fails the insert).
     try:
         customer.full_clean(
-            exclude=["owner", "pool_team"], validate_unique=False, validate_constraints=False
+            exclude=["owner", "pool_team", "region", "group"],
+            validate_unique=False,
+            validate_constraints=False,
         )
     except ValidationError as exc:
         raise ValidationError(exc.message_dict) from exc

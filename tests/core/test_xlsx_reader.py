@@ -231,3 +231,13 @@ def test_values_read_as_openpyxl_reads_them(english):
         None,
         ("  空格  ", "s"),
     ]
+
+
+def test_inline_rich_text_reads_as_openpyxl_content_without_phonetic_runs(english):
+    rich = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><r><t>福州</t></r><r><rPr><b/></rPr>'
+        '<t xml:space="preserve">闽江 </t></r><rPh sb="0" eb="2"><t>フク</t></rPh></is></c></row>'
+    )
+    sheet = open_worksheet(BytesIO(raw_xlsx(sheet_xml(rows_xml=rich))))
+    [[cell]] = list(sheet.iter_rows(max_col=60))
+    assert (cell.value, cell.data_type) == ("福州闽江 ", "s")
