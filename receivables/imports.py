@@ -11,7 +11,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl.worksheet.worksheet import Worksheet
 
 from customers import credit_code
 from customers.models import Customer
@@ -20,6 +19,7 @@ from receivables.services import receivable_create
 from salesops.accounts.access import can_write
 from salesops.core.excel import MAX_ROWS
 from salesops.core.imports import ImportSheet, Plan, Problem, blank
+from salesops.core.xlsx_reader import SheetRows
 
 __all__ = [
     "COLUMNS",
@@ -156,7 +156,7 @@ def _require_finance(actor) -> None:
         raise PermissionError(_("Only finance or an admin may import opening balances."))
 
 
-def opening_balance_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
+def opening_balance_import_plan(*, actor, worksheet: SheetRows) -> ImportPlan:
     """Read and check every row; nothing is written. Problems cite the spreadsheet's own row
     numbers (header = row 1) and the file's own column headers, in sheet order.
     Raises PermissionError for an actor who may not record money."""
@@ -263,8 +263,6 @@ def opening_balance_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
             )
         )
 
-    if sheet.too_many is not None:  # the rows before it are checked all the same
-        plan.problems.append(sheet.too_many)
     if not plan.rows and not plan.problems:
         plan.problems.append(Problem(2, "-", _("the file has no receivable rows")))
     return plan

@@ -157,12 +157,13 @@ def english():
 
 @pytest.fixture
 def load_calls(monkeypatch):
-    """Replaces openpyxl's load_workbook inside salesops.core.excel; the list records calls."""
+    """Replaces the workbook reader inside salesops.core.excel (openpyxl's parsing starts
+    there); the list records calls."""
     calls = []
 
     def refuse_to_load(*args, **kwargs):
         calls.append(args)
-        raise AssertionError("load_workbook must not be called for this file")
+        raise AssertionError("the workbook must not be read for this file")
 
-    monkeypatch.setattr(excel, "load_workbook", refuse_to_load)
+    monkeypatch.setattr(excel, "read_workbook", refuse_to_load)
     return calls

@@ -5,23 +5,27 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl.worksheet.worksheet import Worksheet
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from customers.models import CrmSettings, Customer, Tier
+from customers.models import CrmSettings, Customer, OwnershipEvent, Tier, TierRule
 from customers.services.customers import (
+    MANAGER_FIELDS,
+    _require_write,
     assignable_owners,
     clean_credit_code,
-    customer_create,
     customer_reassign,
-    customer_update,
+    refresh_cadence,
+    refresh_rad_type,
 )
 from salesops.accounts.access import role_of
 from salesops.accounts.roles import Role
 from salesops.core.excel import MAX_ROWS
 from salesops.core.imports import ImportSheet, Plan, Problem, blank
 from salesops.core.models import Region
+from salesops.core.xlsx_reader import SheetRows
 
 __all__ = [
     "COLUMNS",
@@ -92,7 +96,17 @@ def _days(value: Any) -> int:
     return int(number)
 
 
-def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
+def _existing_by(field: str, keys: set[str]) -> dict[str, Customer]:
+    """The customers whose `field` (unique) is one of `keys`, in a few queries for any size."""
+    found: dict[str, Customer] = {}
+    keys_list = sorted(keys)
+    for start in range(0, len(keys_list), 5000):
+        lookup = {f"{field}__in": keys_list[start : start + 5000]}
+        found.update((getattr(c, field), c) for c in Customer.objects.filter(**lookup))
+    return found
+
+
+def customer_import_plan(*, actor, worksheet: SheetRows) -> ImportPlan:
     """Read and check every row; nothing is written. Problems cite the spreadsheet's own row
     numbers (header = row 1) and the file's own column headers."""
     plan = ImportPlan()
@@ -112,15 +126,18 @@ def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
     seen_codes: dict[str, int] = {}
     seen_customers: dict[int, int] = {}
 
+    # Two passes: each row's own checks, then, after one lookup for the whole file, the checks
+    # against existing customers. Each row keeps its problems, so they stay in sheet order.
+    checked: list[tuple[int, dict[str, Any], list[Problem]]] = []
     for sheet_row in sheet.rows():
         row_number, raw = sheet_row.number, sheet_row.values
-        problems_before = len(plan.problems)
-        plan.problems.extend(sheet_row.problems)
+        row_problems = list(sheet_row.problems)
+        checked.append((row_number, {}, row_problems))
 
-        def problem(key: str, message: str, row=row_number) -> None:
-            plan.problems.append(sheet.problem(row, key, message))
+        def problem(key: str, message: str, row=row_number, found=row_problems) -> None:
+            found.append(sheet.problem(row, key, message))
 
-        values: dict[str, Any] = {}
+        values = checked[-1][1]
         for key, limit in TEXT_LIMITS.items():
             if not blank(raw.get(key)):
                 text = str(raw[key])
@@ -183,19 +200,29 @@ def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
             else:
                 values["payment_terms_days"] = days
 
-        if len(plan.problems) > problems_before:
+    clean = [(number, values) for number, values, found in checked if not found]
+    by_code = _existing_by(
+        "credit_code", {v["credit_code"] for _n, v in clean if v.get("credit_code")}
+    )
+    by_name = _existing_by("name", {v["name"] for _n, v in clean})
+    for row_number, values, row_problems in checked:
+        if row_problems:
             continue
+
+        def problem(key: str, message: str, row=row_number, found=row_problems) -> None:
+            found.append(sheet.problem(row, key, message))
+
         existing = None
         if values.get("credit_code"):
-            existing = Customer.objects.filter(credit_code=values["credit_code"]).first()
+            existing = by_code.get(values["credit_code"])
         if existing is None:
-            existing = Customer.objects.filter(name=values["name"]).first()
+            existing = by_name.get(values["name"])
         if existing is not None:
             if existing.pk not in visible_ids:
                 problem("name", _("this customer exists and belongs to another team"))
                 continue
-            clash = Customer.objects.filter(name=values["name"]).exclude(pk=existing.pk).first()
-            if clash:
+            clash = by_name.get(values["name"])
+            if clash is not None and clash.pk != existing.pk:
                 problem("name", _("another customer already has this name"))
                 continue
             if existing.pk in seen_customers:
@@ -228,31 +255,152 @@ def customer_import_plan(*, actor, worksheet: Worksheet) -> ImportPlan:
                 continue
         plan.rows.append(PlannedRow(row=row_number, values=values, existing=existing))
 
-    if sheet.too_many is not None:
-        plan.problems.append(sheet.too_many)
+    plan.problems.extend(found for _n, _v, row_problems in checked for found in row_problems)
     if not plan.rows and not plan.problems:
         plan.problems.append(Problem(2, "-", _("the file has no customer rows")))
     return plan
 
 
+# Rows written per INSERT/UPDATE statement.
+BATCH = 1000
+
+
 @transaction.atomic
-def customer_import_apply(*, actor, plan: ImportPlan) -> tuple[int, int]:
-    """Write a clean plan in one transaction: all rows or none. Returns (created, updated)."""
+def customer_import_apply(*, actor, plan: ImportPlan, now=None) -> tuple[int, int]:
+    """Write a clean plan in one transaction: all rows or none. Returns (created, updated).
+
+    The same rules as customer_create / customer_update, set-based: owners, settings and tier
+    rules are read once, the customers to update are locked in one query, rows are written
+    in batches of BATCH with their history and ownership events. Uniqueness was checked by
+    the plan and is enforced again by the database; a clash (a customer saved since the
+    check) is a ValidationError and nothing is written. A row that changes an existing
+    customer's owner still goes through customer_reassign (its deals move with it).
+    """
     if not plan.ok:
         raise ValueError("a plan with problems cannot be applied")
-    created = updated = 0
-    for planned in plan.rows:
+    _require_write(actor)
+    now = now or timezone.now()
+    may_manage = role_of(actor) in (Role.MANAGER, Role.ADMIN)
+    allowed_owners = set(assignable_owners(actor).values_list("pk", flat=True))
+    if any(row.values["owner"].pk not in allowed_owners for row in plan.rows):
+        raise ValidationError({"owner": _("You cannot make this user the owner.")})
+    crm = CrmSettings.load()
+    rules = {rule.tier: rule for rule in TierRule.objects.all()}
+    creates = [row for row in plan.rows if row.existing is None]
+    updates = [row for row in plan.rows if row.existing is not None]
+    try:
+        with transaction.atomic():  # a clash rolls back to here, then becomes a message
+            created = _create(actor, creates, crm=crm, rules=rules, now=now, may_manage=may_manage)
+            updated = _update(actor, updates, crm=crm, rules=rules, now=now, may_manage=may_manage)
+    except IntegrityError as exc:
+        raise ValidationError(
+            _(
+                "Another customer with the same name or credit code was saved meanwhile; check the "
+                "file again."
+            )
+        ) from exc
+    return created, updated
+
+
+def _check_manager_fields(
+    customer: Customer | None, values: dict[str, Any], may_manage: bool
+) -> None:
+    """As customer_create (any manager field given) and customer_update (one that changes)."""
+    changed = sorted(
+        key
+        for key in MANAGER_FIELDS & set(values)
+        if customer is None or getattr(customer, key) != values[key]
+    )
+    if changed and not may_manage:
+        raise PermissionError(
+            _("Only a manager may change: %(fields)s.") % {"fields": ", ".join(changed)}
+        )
+
+
+def _refresh(customer: Customer, *, crm, rules) -> None:
+    refresh_rad_type(customer, crm=crm)
+    refresh_cadence(customer, rule=rules[customer.tier])
+    # Field rules only, no query per row: uniqueness is the plan's and the database's, the
+    # owned-xor-pooled and tier-lock checks hold by construction and are CHECK constraints
+    # besides, and the foreign keys hold objects the plan read (a deleted one fails the insert).
+    try:
+        customer.full_clean(
+            exclude=["owner", "pool_team", "region", "group"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from exc
+
+
+def _create(actor, rows, *, crm, rules, now, may_manage) -> int:
+    customers, events = [], []
+    for planned in rows:
         values = dict(planned.values)
         owner = values.pop("owner")
-        if planned.existing is None:
-            customer_create(actor=actor, owner=owner, **values)
-            created += 1
-            continue
-        customer = planned.existing
-        if customer.owner_id != owner.pk:
-            customer = customer_reassign(
-                actor=actor, customer=customer, new_owner=owner, reason=_("Excel import")
+        values["credit_code"] = clean_credit_code(values.get("credit_code"))
+        values.setdefault("tier", crm.default_tier)
+        customer = Customer(owner=owner, owner_since=now, **values)
+        _check_manager_fields(None, values, may_manage)
+        _refresh(customer, crm=crm, rules=rules)
+        customers.append(customer)
+    bulk_create_with_history(customers, Customer, batch_size=BATCH, default_user=actor)
+    for customer in customers:
+        events.append(
+            OwnershipEvent(
+                customer=customer,
+                kind=OwnershipEvent.Kind.CREATED,
+                to_owner=customer.owner,
+                actor=actor,
+                reason=_("Created"),
+                created_at=now,
             )
-        customer_update(actor=actor, customer=customer, **values)
-        updated += 1
-    return created, updated
+        )
+    OwnershipEvent.objects.bulk_create(events, batch_size=BATCH)
+    return len(customers)
+
+
+def _update(actor, rows, *, crm, rules, now, may_manage) -> int:
+    if not rows:
+        return 0
+    for planned in rows:  # a new owner moves deals and writes an event: the service does both
+        owner = planned.values["owner"]
+        if planned.existing.owner_id != owner.pk:
+            customer_reassign(
+                actor=actor, customer=planned.existing, new_owner=owner, reason=_("Excel import")
+            )
+    ids = [planned.existing.pk for planned in rows]
+    locked: dict[int, Customer] = {}
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        locked.update(
+            (customer.pk, customer)
+            for customer in Customer.objects.select_for_update().filter(pk__in=chunk)
+        )
+    changed_fields: set[str] = {"updated_at"}
+    customers = []
+    for planned in rows:
+        customer = locked[planned.existing.pk]
+        values = dict(planned.values)
+        values.pop("owner")
+        if "credit_code" in values:
+            values["credit_code"] = clean_credit_code(values["credit_code"])
+        _check_manager_fields(customer, values, may_manage)
+        if values.get("tier", customer.tier) != customer.tier and customer.tier_locked:
+            raise ValidationError(
+                {
+                    "tier": _("The tier is locked: %(reason)s")
+                    % {"reason": customer.tier_lock_reason}
+                }
+            )
+        for field, value in values.items():
+            setattr(customer, field, value)
+        _refresh(customer, crm=crm, rules=rules)
+        customer.updated_at = now  # bulk_update skips auto_now
+        changed_fields.update(values)
+        customers.append(customer)
+    changed_fields.update({"rad_type", "next_followup_due"})
+    bulk_update_with_history(
+        customers, Customer, sorted(changed_fields), batch_size=BATCH, default_user=actor
+    )
+    return len(customers)

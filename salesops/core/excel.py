@@ -11,11 +11,15 @@ from io import BytesIO
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Font, PatternFill
+from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
+
+from salesops.core.xlsx_reader import SheetReadError, SheetRows, check_part
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -36,14 +40,16 @@ class SheetLimits:
     max_columns: int = MAX_COLUMNS
 
 
-def open_worksheet(upload: IO[bytes], *, limits: SheetLimits = SheetLimits()) -> Worksheet:
-    """The first worksheet of an .xlsx upload, read-only with formulas kept as formulas.
+def open_worksheet(upload: IO[bytes], *, limits: SheetLimits = SheetLimits()) -> SheetRows:
+    """The first worksheet of an .xlsx upload, its rows read with formulas kept as formulas.
 
     Refused fast, before openpyxl parses anything: files over the size limit, anything that is
-    not an OOXML zip, zip bombs, and sheets that declare more rows or columns than allowed.
+    not an OOXML zip, zip bombs, any XML part with a DOCTYPE (entity bombs, external entities)
+    or unpacking past its limit, and sheets that declare more rows or columns than allowed.
     The size openpyxl itself reads from the sheet is checked again after opening (a declaration
-    can hide from the quick look), and then dropped: rows are read to the sheet's real end, so a
-    stale declaration never cuts rows off. Read with iter_rows(max_col=...) to bound the width.
+    can hide from the quick look), and then dropped: rows are read to the sheet's real end (or
+    the row limit), so a stale declaration never cuts rows off. The rows themselves are read
+    by SheetRows.rows(), which raises SheetReadError for a sheet damaged further down.
     """
     upload.seek(0, 2)
     size = upload.tell()
@@ -66,23 +72,53 @@ def open_worksheet(upload: IO[bytes], *, limits: SheetLimits = SheetLimits()) ->
         if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
             raise ExcelRefusedError(_("The workbook unpacks to an unreasonable size."))
         _check_declared_dimensions(archive, limits)
+        # Every XML part, before openpyxl parses any: no DOCTYPE, a bounded unpacked size.
+        for name in names:
+            if name.lower().endswith(_XML_PARTS):
+                dimension = check_part(archive, name, sheet=bool(_WORKSHEET_PART.fullmatch(name)))
+                if dimension:  # the declaration as a parser sees it, however deep in the head
+                    _check_dimension_ref(dimension, limits)
     except ExcelRefusedError:
         raise
+    except SheetReadError as exc:
+        raise ExcelRefusedError(str(exc)) from exc
     # A damaged archive fails in many ways: bad zip structure, a corrupt deflate stream, an
     # encrypted member (RuntimeError), an unsupported compression (NotImplementedError).
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError) as exc:
         raise ExcelRefusedError(_("The file is damaged or not an .xlsx workbook.")) from exc
     upload.seek(0)
     try:
-        workbook = load_workbook(upload, read_only=True, data_only=False)
-        worksheet = workbook.worksheets[0]
+        rows = read_workbook(upload)
+    except ExcelRefusedError:
+        raise
     except Exception as exc:  # openpyxl raises many types for broken files
         raise ExcelRefusedError(
             _("The workbook could not be read: %(error)s") % {"error": exc}
         ) from exc
-    _check_dimensions(worksheet.max_column or 0, worksheet.max_row or 0, limits)
-    worksheet.reset_dimensions()
-    return worksheet
+    return rows
+
+
+def read_workbook(upload: IO[bytes]) -> SheetRows:
+    """openpyxl's own reader for the workbook's small parts (sheet order, shared strings,
+    styles), without its worksheet step: that step parses each sheet to find its size, to the
+    sheet's end when it declares none (7 s for 500,000 rows). We read the first sheet's rows."""
+    reader = ExcelReader(upload, read_only=True, data_only=False)
+    reader.read_manifest()
+    reader.read_strings()
+    reader.read_workbook()
+    apply_stylesheet(reader.archive, reader.wb)
+    for sheet, rel in reader.parser.find_sheets():  # which sheet is first is the workbook's word
+        if rel.target in reader.valid_files and "chartsheet" not in rel.Type:
+            return SheetRows(
+                reader.archive,
+                rel.target,
+                title=sheet.name,
+                shared_strings=reader.shared_strings,
+                date_styles=reader.wb._date_formats,
+                timedelta_styles=reader.wb._timedelta_formats,
+                epoch=reader.wb.epoch,
+            )
+    raise ExcelRefusedError(_("The workbook has no worksheet."))
 
 
 # The <dimension ref="A1:L200"/> element, as openpyxl reads it: any namespace prefix, any
@@ -92,6 +128,7 @@ _DIMENSION = re.compile(
     rb"<(?:[\w.-]+:)?dimension\b[^<>]*?\sref\s*=\s*([\"'])([^\"'<>]*)\1", re.IGNORECASE
 )
 _WORKSHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
+_XML_PARTS = (".xml", ".rels", ".vml")
 # Excel and LibreOffice write <dimension> in the first few hundred bytes of the sheet.
 _HEAD_BYTES = 64 * 1024
 
@@ -104,14 +141,20 @@ def _check_declared_dimensions(archive: zipfile.ZipFile, limits: SheetLimits) ->
         with archive.open(name) as sheet:
             head = sheet.read(_HEAD_BYTES)
         match = _DIMENSION.search(head)
-        if not match:
-            continue
-        try:
-            _min_col, _min_row, max_col, max_row = range_boundaries(match.group(2).decode())
-        except (ValueError, TypeError, UnicodeDecodeError):
-            continue  # openpyxl itself will refuse it
-        # "A:XFD" leaves rows open and "1:1048576" columns: open means the sheet's limit.
-        _check_dimensions(max_col or 16384, max_row or 1048576, limits)
+        if match:
+            try:
+                _check_dimension_ref(match.group(2).decode(), limits)
+            except UnicodeDecodeError:
+                continue
+
+
+def _check_dimension_ref(ref: str, limits: SheetLimits) -> None:
+    try:
+        _min_col, _min_row, max_col, max_row = range_boundaries(ref)
+    except (ValueError, TypeError):
+        return  # not a size: nothing declared
+    # "A:XFD" leaves rows open and "1:1048576" columns: open means the sheet's limit.
+    _check_dimensions(max_col or 16384, max_row or 1048576, limits)
 
 
 def _check_dimensions(max_col: int, max_row: int, limits: SheetLimits) -> None:

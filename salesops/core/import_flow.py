@@ -17,9 +17,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from openpyxl.worksheet.worksheet import Worksheet
 
 from salesops.core.excel import ExcelRefusedError, open_worksheet
+from salesops.core.xlsx_reader import SheetRows
 
 # Uploads waiting for confirmation, one file per session, named by a random token.
 IMPORT_DIR = Path(settings.MEDIA_ROOT) / "imports"
@@ -63,7 +63,7 @@ def import_page(
     *,
     form_class: type[forms.Form],
     stored: StoredUpload,
-    check: Callable[[Worksheet], Any],
+    check: Callable[[SheetRows], Any],
     write: Callable[[Any], Any],
     page: str,
     show: Callable[[forms.Form, Any], HttpResponse],
@@ -95,7 +95,12 @@ def import_page(
                 messages.error(request, str(exc))
                 return redirect(page)
             # Checked again: the data may have changed since the preview.
-            plan = check(worksheet)
+            try:
+                plan = check(worksheet)
+            except ExcelRefusedError as exc:
+                stored.drop()
+                messages.error(request, str(exc))
+                return redirect(page)
             if plan.ok:
                 try:
                     result = write(plan)
@@ -119,10 +124,12 @@ def import_page(
         upload = form.cleaned_data["file"]
         try:
             worksheet = open_worksheet(upload)
+            # Rows are read here: a sheet damaged or hostile further down is refused here too.
+            plan = check(worksheet)
         except ExcelRefusedError as exc:
             form.add_error("file", str(exc))
+            plan = None
         else:
-            plan = check(worksheet)
             if plan.ok:
                 stored.store(upload)
     return show(form, plan)

@@ -5,14 +5,15 @@ Each importer keeps only its own column list, its row rules and its write step. 
 checked in full before anything is written, and a plan with any problem writes nothing.
 """
 
+import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django.utils.translation import gettext as _
-from openpyxl.worksheet.worksheet import Worksheet
 
-from salesops.core.excel import MAX_COLUMNS, MAX_ROWS, is_formula
+from salesops.core.excel import MAX_COLUMNS, MAX_ROWS, ExcelRefusedError, is_formula
+from salesops.core.xlsx_reader import SheetReadError, SheetRows
 
 RowT = TypeVar("RowT")
 
@@ -63,12 +64,14 @@ class ImportSheet:
 
     Header problems (empty sheet, a column twice, a required column missing) are in `problems`;
     when there are any, the rows must not be read. `rows()` yields the data rows once, blank
-    lines skipped; a non-blank row past `max_rows` stops it and is kept in `too_many`.
+    lines skipped. Data past `max_rows`, or a sheet found damaged or hostile while reading,
+    raises ExcelRefusedError (here or from `rows()`): the pages and commands show it as one
+    message, whatever rows came before.
     """
 
     def __init__(
         self,
-        worksheet: Worksheet,
+        worksheet: SheetRows,
         columns: Mapping[str, Sequence[str]],
         required: Sequence[str],
         *,
@@ -77,17 +80,22 @@ class ImportSheet:
         self.required = required
         self.max_rows = max_rows
         self.problems: list[Problem] = []
-        self.too_many: Problem | None = None
         self.keys: dict[int, str] = {}  # column index -> key
         self.header_text: dict[str, str] = {}  # key -> the file's own header
-        # Row numbers come from the position: cells Excel left out (EmptyCell) carry no row number.
-        self._rows = enumerate(worksheet.iter_rows(max_col=MAX_COLUMNS), start=1)
-        _header_number, header_cells = next(self._rows, (1, None))
-        if header_cells is None:
+        self._rows = worksheet.rows(max_col=MAX_COLUMNS, max_row=max_rows + 1)
+        first = self._next_row()
+        if first is None:
             self.problems.append(Problem(1, "-", _("the sheet is empty")))
             return
+        header_cells: list = []
+        if first[0] == 1:
+            header_cells = first[1]
+        else:  # no row 1: an empty header, and the first row read is data
+            self._rows = itertools.chain([first], self._rows)
         header_keys = {normalize_header(h): key for key, texts in columns.items() for h in texts}
         for index, cell in enumerate(header_cells):
+            if cell is None:
+                continue
             key = header_keys.get(normalize_header(cell.value))
             if key:
                 if key in self.header_text:
@@ -105,24 +113,23 @@ class ImportSheet:
         """A problem in column `key`, named by the file's own header."""
         return Problem(row, self.header_text.get(key, key), message)
 
+    def _next_row(self):
+        try:
+            return next(self._rows, None)
+        except SheetReadError as exc:
+            raise ExcelRefusedError(str(exc)) from exc
+
     def rows(self) -> Iterator[SheetRow]:
-        for number, cells in self._rows:
-            if number > self.max_rows + 1:
-                if any(not blank(getattr(cell, "value", None)) for cell in cells):
-                    self.too_many = Problem(
-                        number,
-                        "-",
-                        _("more than %(max)s rows; split the file") % {"max": self.max_rows},
-                    )
-                    return
-                continue
+        """Raises ExcelRefusedError when the sheet turns out damaged or hostile part-way."""
+        while (row := self._next_row()) is not None:
+            number, cells = row
             values: dict[str, Any] = {}
             problems: list[Problem] = []
             formulas: set[str] = set()
             for index, key in self.keys.items():
-                if index >= len(cells):
+                cell = cells[index] if index < len(cells) else None
+                if cell is None:
                     continue
-                cell = cells[index]
                 if is_formula(cell):
                     problems.append(
                         self.problem(number, key, _("formulas are not accepted; type the value"))

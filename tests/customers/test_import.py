@@ -848,14 +848,42 @@ def test_apply_writes_nothing_when_one_row_fails_at_write_time(english, org):
     assert not Customer.objects.filter(name="甲有限公司").exists()
 
 
-def test_more_rows_than_allowed_without_a_declared_size_are_a_problem(english, org):
+TOO_MANY = "The sheet has more than 20000 rows; split the file and import each part."
+
+
+def test_more_rows_than_allowed_without_a_declared_size_refuse_the_file(english, org):
     sheet = sheet_xml(
         rows_xml=row_xml(1, "企业全称", "负责人")
         + row_xml(2, "甲有限公司", "rep1")
         + row_xml(20002, "乙有限公司", "rep1")
     )
+    with pytest.raises(ExcelRefusedError) as refused:
+        plan_for_bytes(org["manager1"], raw_xlsx(sheet))
+    assert str(refused.value) == TOO_MANY
+
+
+def test_blank_formatted_rows_past_the_limit_are_not_data(english, org):
+    blank_rows = "".join(f'<row r="{n}"><c r="A{n}" s="1"/></row>' for n in (20002, 20003))
+    sheet = sheet_xml(
+        rows_xml=row_xml(1, "企业全称", "负责人") + row_xml(2, "甲有限公司", "rep1") + blank_rows
+    )
     plan = plan_for_bytes(org["manager1"], raw_xlsx(sheet))
-    assert lines(plan) == ["row 20002, -: more than 20000 rows; split the file"]
+    assert lines(plan) == []
+    assert [(row.row, row.values["name"]) for row in plan.rows] == [(2, "甲有限公司")]
+
+
+def test_data_past_the_limit_is_found_behind_a_chunk_border(english, org):
+    # Rows padded so that the row tags past the limit fall across the reader's 64 KB chunks.
+    filler = "".join(f'<row r="{n}" spans="1:2"><c r="A{n}" s="1"/></row>' for n in range(3, 20002))
+    sheet = sheet_xml(
+        rows_xml=row_xml(1, "企业全称", "负责人")
+        + row_xml(2, "甲有限公司", "rep1")
+        + filler
+        + row_xml(20002, "乙有限公司", "rep1")
+    )
+    with pytest.raises(ExcelRefusedError) as refused:
+        plan_for_bytes(org["manager1"], raw_xlsx(sheet))
+    assert str(refused.value) == TOO_MANY
 
 
 def test_a_stale_declared_size_does_not_drop_rows(english, org):

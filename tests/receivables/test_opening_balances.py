@@ -29,7 +29,7 @@ from receivables.imports import (
 )
 from receivables.models import Receivable
 from receivables.services import receivable_create
-from salesops.core.excel import open_worksheet
+from salesops.core.excel import ExcelRefusedError, open_worksheet
 from tests.customers.xlsx_helpers import (
     CODE_1,
     bytes_upload,
@@ -478,15 +478,18 @@ def test_apply_writes_nothing_when_one_row_fails_at_write_time(english, org, buy
     assert not Receivable.objects.filter(number__startswith="QC-").exists()
 
 
-def test_more_rows_than_allowed_are_a_problem(english, org, buyers, monkeypatch):
+def test_more_rows_than_allowed_refuse_the_file_before_any_row_is_checked(
+    english, org, buyers, monkeypatch
+):
     monkeypatch.setattr(imports, "MAX_ROWS", 2)
     row = [FUZHOU, None, "2025-01-01", "2025-01-02", 1]
     rows = [CN_HEADERS[:5], *([*row[:1], f"R-{n}", *row[2:]] for n in range(3))]
-    rows[2][0] = "nobody"
-    assert lines(plan_for(org["finance1"], rows)) == [
-        f"row 3, 客户: {UNKNOWN}",
-        "row 4, -: more than 2 rows; split the file",
-    ]
+    rows[2][0] = "nobody"  # a bad row before the limit: not reported, the file is refused whole
+    with pytest.raises(ExcelRefusedError) as refused:
+        plan_for(org["finance1"], rows)
+    assert str(refused.value) == (
+        "The sheet has more than 2 rows; split the file and import each part."
+    )
 
 
 # --- The command: python manage.py import_opening_balances FILE.xlsx ------------------------------

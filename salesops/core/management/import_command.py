@@ -13,16 +13,16 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from salesops.accounts.models import User
 from salesops.core.excel import ExcelRefusedError, open_worksheet
+from salesops.core.xlsx_reader import SheetRows
 
 
 class ImportCommand(BaseCommand):
     as_help = "act as this user (default: the first active admin)"
 
-    def plan(self, actor: User, worksheet: Worksheet) -> Any:
+    def plan(self, actor: User, worksheet: SheetRows) -> Any:
         """Check every row and write nothing; may raise PermissionError."""
         raise NotImplementedError
 
@@ -61,6 +61,8 @@ class ImportCommand(BaseCommand):
                 plan = self.plan(actor, worksheet)
             except PermissionError as exc:
                 raise CommandError(f"{actor.username}: {exc}") from exc
+            except ExcelRefusedError as exc:  # the rows turned out damaged or hostile
+                raise CommandError(f"{file}: {exc}") from exc
             if not plan.ok:
                 for problem in plan.problems:
                     self.stderr.write(str(problem))
