@@ -300,7 +300,7 @@ def _digest_body(customers: list[DigestCustomer], *, for_manager: bool) -> str:
                 item.number,
                 _("%(days)s days overdue") % {"days": item.days},
                 yuan(item.balance),
-                f"{item.level.name}: {item.level.action}",
+                f"{item.level.display_name}: {item.level.action}",
             ]
             if item.level.letter:
                 parts.append(_("letter: %(letter)s") % {"letter": item.level.get_letter_display()})

@@ -97,6 +97,9 @@ class PenaltyAccrual:
     end: date
     daily_rate: Decimal
     segments: tuple[Segment, ...]
+    # What is still owed once every reduction dated on or before `end` is counted: a payment on
+    # `end` itself still accrues that day (the last segment) but leaves nothing overdue.
+    balance_at_end: Decimal = ZERO
 
     def _exact(self, start: date | None = None) -> Decimal:
         total = ZERO
@@ -122,10 +125,11 @@ class PenaltyAccrual:
 
     @property
     def overdue_balance(self) -> Decimal:
-        """The balance accruing on `end` (zero once paid, written off or not yet due)."""
-        if self.segments and self.segments[-1].last == self.end:
-            return self.segments[-1].balance
-        return ZERO
+        """The balance still overdue at the end of `end` (zero once paid, written off or not
+        yet due); a payment dated `end` counts."""
+        if self.end <= self.due:
+            return ZERO
+        return max(self.balance_at_end, ZERO)
 
     @property
     def days_overdue(self) -> int:
@@ -141,5 +145,9 @@ def penalty_accrual(
     end: date,
     daily_rate: Decimal,
 ) -> PenaltyAccrual:
+    reductions = list(reductions)
     segments = overdue_segments(owed=owed, due=due, reductions=reductions, end=end)
-    return PenaltyAccrual(due=due, end=end, daily_rate=daily_rate, segments=tuple(segments))
+    left = owed - sum((r.amount for r in reductions if r.on <= end), ZERO)
+    return PenaltyAccrual(
+        due=due, end=end, daily_rate=daily_rate, segments=tuple(segments), balance_at_end=left
+    )

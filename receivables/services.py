@@ -41,9 +41,11 @@ def _money(value, field: str) -> Decimal:
     """A positive amount in yuan with at most two decimals (fen); never rounded silently."""
     try:
         amount = Decimal(str(value))
+        # quantize itself fails (InvalidOperation) on a value of more than 28 digits, e.g. 1e30.
+        exact = amount.is_finite() and amount == amount.quantize(CENT)
     except ArithmeticError as exc:
         raise ValidationError({field: _("Enter an amount in yuan.")}) from exc
-    if not amount.is_finite() or amount != amount.quantize(CENT):
+    if not exact:
         raise ValidationError({field: _("Enter an amount in yuan with at most two decimals.")})
     if amount <= 0:
         raise ValidationError({field: _("The amount must be more than zero.")})

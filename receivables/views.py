@@ -412,21 +412,12 @@ def collections_export(request):
     return _xlsx(content, f"collections-{as_of}.xlsx")
 
 
-KPI_EARLIEST, KPI_LATEST = date(1900, 1, 1), date(2999, 12, 31)
-
-
 @login_required
 def kpis(request):
     today = timezone.localdate()
     year_start = today.replace(month=1, day=1)
     start = query_date(request, "start", default=year_start, label=_("Period start"))
     end = query_date(request, "end", default=today, label=_("Period end"))
-    # Date arithmetic near year 1 or 9999 (the day before `start`, a year of targets) overflows.
-    if start < KPI_EARLIEST or end > KPI_LATEST:
-        messages.warning(
-            request, _("Choose dates between 1900 and 2999; the year to date is shown.")
-        )
-        start, end = year_start, today
     if start > end:
         messages.warning(
             request, _("The period must not start after it ends; the year to date is shown.")

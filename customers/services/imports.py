@@ -399,7 +399,7 @@ def _update(actor, rows, *, crm, rules, now, may_manage) -> int:
         customer.updated_at = now  # bulk_update skips auto_now
         changed_fields.update(values)
         customers.append(customer)
-    changed_fields.update({"rad_type", "next_followup_due"})
+    changed_fields.update({"rad_type", "next_followup_due", "next_visit_due"})
     bulk_update_with_history(
         customers, Customer, sorted(changed_fields), batch_size=BATCH, default_user=actor
     )

@@ -18,8 +18,9 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.constants import SHARED_STRINGS
 
-from salesops.core.xlsx_reader import SheetReadError, SheetRows, check_part
+from salesops.core.xlsx_reader import SheetReadError, SheetRows, check_part, read_shared_strings
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -91,6 +92,8 @@ def open_worksheet(upload: IO[bytes], *, limits: SheetLimits = SheetLimits()) ->
         rows = read_workbook(upload)
     except ExcelRefusedError:
         raise
+    except SheetReadError as exc:
+        raise ExcelRefusedError(str(exc)) from exc
     except Exception as exc:  # openpyxl raises many types for broken files
         raise ExcelRefusedError(
             _("The workbook could not be read: %(error)s") % {"error": exc}
@@ -104,7 +107,10 @@ def read_workbook(upload: IO[bytes]) -> SheetRows:
     sheet's end when it declares none (7 s for 500,000 rows). We read the first sheet's rows."""
     reader = ExcelReader(upload, read_only=True, data_only=False)
     reader.read_manifest()
-    reader.read_strings()
+    # The shared-string table with our counted C-parser reader, not openpyxl's slow one.
+    strings_part = reader.package.find(SHARED_STRINGS)
+    if strings_part is not None:
+        reader.shared_strings = read_shared_strings(reader.archive, strings_part.PartName[1:])
     reader.read_workbook()
     apply_stylesheet(reader.archive, reader.wb)
     for sheet, rel in reader.parser.find_sheets():  # which sheet is first is the workbook's word

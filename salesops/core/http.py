@@ -26,15 +26,22 @@ def form_add_service_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+# Dates a page accepts: date arithmetic near year 1 or 9999 (a 30-day trend, the day before a
+# period) overflows, and no book of ours holds such dates.
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2999, 12, 31)
+
+
 def date_param(request, name: str = "as_of", *, default: date | None = None) -> date | None:
-    """The query parameter as a date: `default` when absent or blank, None when malformed."""
+    """The query parameter as a date: `default` when absent or blank, None when malformed or
+    outside 1900–2999."""
     raw = request.GET.get(name, "").strip()
     if not raw:
         return default
     try:
-        return date.fromisoformat(raw)
+        parsed = date.fromisoformat(raw)
     except ValueError:
         return None
+    return parsed if EARLIEST_DATE <= parsed <= LATEST_DATE else None
 
 
 # Filter values a person typed or a stale link carried: the page still renders with the

@@ -31,16 +31,22 @@ MAX_SHEET_ROW = 1048576
 # Past the row limit we still look for data (a filled row there is "too many rows"), but only
 # this many parse events: a sheet formatted that far down is refused rather than read on.
 PAST_LIMIT_EVENTS = 100_000
+# XML elements one row may hold (a cell is <c>, <v>, <f> or an inline string's few runs).
+MAX_EVENTS_PER_ROW = 8 * 16384
+# Distinct texts one workbook may hold: 20 unique texts in each of 20,000 rows. Reading them
+# costs about 1 s per 400,000 on one core; the 60-column limit times 20,000 rows would be 3 s.
+MAX_SHARED_STRINGS = 20_001 * 20
 # Elements a worksheet may have before its <sheetData> (views, columns, formats).
 HEAD_ELEMENTS = 10_000
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 ROW, CELL, VALUE, FORMULA, INLINE = f"{NS}row", f"{NS}c", f"{NS}v", f"{NS}f", f"{NS}is"
+SHEET_DATA, SHARED_STRING = f"{NS}sheetData", f"{NS}si"
 TEXT, RUN = f"{NS}t", f"{NS}r"
 REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 # For the quick look at the rows past the limit: a row's start tag, its number, a value.
 ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row(?=[\s/>])[^<>]*>")
-ROW_NUMBER = re.compile(rb"\sr\s*=\s*[\"']\s*(\d+)")
+ROW_NUMBER = re.compile(rb"\sr\s*=\s*[\"']\s*(\d{1,7})\s*[\"']")
 VALUE_TAG = re.compile(rb"<(?:[\w.-]+:)?(?:v|is|f)(?=[\s/>])")
 SHEET_DATA_END = re.compile(rb"</(?:[\w.-]+:)?sheetData\s*>")
 # Bytes kept from one chunk to the next, so a tag cut by the chunk border is still found.
@@ -178,6 +184,35 @@ def _inline_text(element) -> str:
     return "".join(parts)
 
 
+def read_shared_strings(archive: zipfile.ZipFile, name: str) -> list[str]:
+    """The shared-string table (xl/sharedStrings.xml) with the C parser, each <si> cleared as
+    read and their number capped: openpyxl's own reader took 7 s for 200,000 one-letter
+    strings, and a 100 MB part holds millions."""
+    parser = XMLPullParser(events=("end",))
+    strings: list[str] = []
+    try:
+        for chunk in bounded_chunks(archive, name):
+            parser.feed(chunk)
+            for _event, element in parser.read_events():
+                if element.tag == SHARED_STRING:
+                    strings.append(_inline_text(element))
+                    element.clear()
+                    if len(strings) > MAX_SHARED_STRINGS:
+                        raise SheetReadError(
+                            _(
+                                "The workbook holds more than %(max)s distinct texts; split the "
+                                "file and import the parts one by one."
+                            )
+                            % {"max": MAX_SHARED_STRINGS}
+                        )
+        parser.close()
+    except SheetReadError:
+        raise
+    except (ParseError, ValueError, zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise damaged(1) from exc
+    return strings
+
+
 def _number(text: str) -> int | float:
     return float(text) if "." in text or "e" in text or "E" in text else int(text)
 
@@ -247,19 +282,29 @@ class SheetRows:
         try:
             if self.has_data_past(max_row):
                 raise too_many_rows(max_row - 1)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        except SheetReadError:
+            raise
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
             raise damaged(1) from exc
         parser = XMLPullParser(events=("end",))
         number = column = cell_count = 0
         cells: list[SheetCell | None] = []
         has_data = False
         masters: set[str] = set()  # shared-formula ids whose first cell carried the range
-        past_limit_events = 0
+        past_limit_events = row_events = 0
         try:
             for chunk in bounded_chunks(self._archive, self._path):
                 parser.feed(chunk)
                 for _event, element in parser.read_events():
                     tag = element.tag
+                    if tag == SHEET_DATA:
+                        parser.close()
+                        return
+                    # Elements other than cells and rows stay in memory until their row ends:
+                    # a cell stuffed with a million empty elements would hold ~80 MB.
+                    row_events += 1
+                    if row_events > MAX_EVENTS_PER_ROW:
+                        raise damaged(number + 1)
                     if number >= max_row:
                         past_limit_events += 1
                         if past_limit_events > PAST_LIMIT_EVENTS:
@@ -298,6 +343,7 @@ class SheetRows:
                         else:
                             yield number, cells
                         cells, has_data, column, cell_count = [], False, 0, 0
+                        row_events = 0
             parser.close()
         except SheetReadError:
             raise

@@ -52,6 +52,12 @@ CASES = [
     ("customer_pool", "manager1", "page", "abc", "页码"),
     ("followup_due", "rep1", "as_of", "abc", "截止日期"),
     ("followup_compliance", "manager1", "as_of", "2025-02-30", "截止日期"),
+    # Real dates too near year 1 or 9999 for the pages' date arithmetic (a 30-day trend, the
+    # day before a period) are not understood either, rather than an OverflowError.
+    ("aging", "finance1", "as_of", "0001-01-05", "截止日期"),
+    ("collections", "finance1", "as_of", "0001-01-01", "截止日期"),
+    ("followup_compliance", "manager1", "as_of", "0001-01-01", "截止日期"),
+    ("followup_due", "rep1", "as_of", "9999-12-31", "截止日期"),
 ]
 
 

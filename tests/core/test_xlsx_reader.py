@@ -8,6 +8,7 @@ milliseconds where the old reader took seconds or gigabytes, so the margins are 
 import functools
 import time
 import tracemalloc
+import zipfile
 from collections.abc import Callable
 from datetime import datetime
 from io import BytesIO
@@ -241,3 +242,47 @@ def test_inline_rich_text_reads_as_openpyxl_content_without_phonetic_runs(englis
     sheet = open_worksheet(BytesIO(raw_xlsx(sheet_xml(rows_xml=rich))))
     [[cell]] = list(sheet.iter_rows(max_col=60))
     assert (cell.value, cell.data_type) == ("福州闽江 ", "s")
+
+
+def test_a_row_number_of_thousands_of_digits_is_a_damaged_sheet_not_a_crash(english):
+    rows = (
+        '<row r="1"><c r="A1"><v>1</v></c></row><row r="' + "1" * 5000 + '"><c><v>2</v></c></row>'
+    )
+    sheet = open_worksheet(BytesIO(raw_xlsx(sheet_xml(rows_xml=rows))))
+    with pytest.raises(xlsx_reader.SheetReadError) as refused:
+        list(sheet.rows(max_col=60, max_row=20001))
+    assert "near row 2" in str(refused.value)
+
+
+def test_a_cell_stuffed_with_elements_is_refused_within_the_bounds(english):
+    stuffed = '<row r="1"><c r="A1"><v>1</v>' + "<x/>" * 1_000_000 + "</c></row>"
+    sheet = open_worksheet(BytesIO(raw_xlsx(sheet_xml(rows_xml=stuffed))))
+
+    def read():
+        with pytest.raises(xlsx_reader.SheetReadError) as refused:
+            list(sheet.rows(max_col=60, max_row=20001))
+        return str(refused.value)
+
+    assert bounded(read) == (
+        "The sheet is damaged and could not be read (near row 1). Save it again from Excel and "
+        "retry."
+    )
+
+
+def test_shared_strings_are_read_with_rich_text_and_counted(english, monkeypatch):
+    strings = (
+        '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+        'spreadsheetml/2006/main">'
+        + "<si><t>a</t></si>" * 200_000
+        + "<si><r><t>富</t></r><r><t>文本</t></r><rPh><t>fu</t></rPh></si></sst>"
+    )
+    archive = zipfile.ZipFile(BytesIO(raw_xlsx(sheet_xml(), extra={"xl/ss.xml": strings})))
+    read = xlsx_reader.read_shared_strings(archive, "xl/ss.xml")
+    assert (len(read), read[0], read[-1]) == (200_001, "a", "富文本")
+    monkeypatch.setattr(xlsx_reader, "MAX_SHARED_STRINGS", 1000)
+    with pytest.raises(xlsx_reader.SheetReadError) as refused:
+        xlsx_reader.read_shared_strings(archive, "xl/ss.xml")
+    assert str(refused.value) == (
+        "The workbook holds more than 1000 distinct texts; split the file and import the parts "
+        "one by one."
+    )

@@ -6,9 +6,11 @@ Chinese, and their tests assert the Chinese lines they really print.
 """
 
 import zipfile
+from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.messages import get_messages
@@ -49,6 +51,7 @@ from tests.factories import CustomerFactory
 from tests.import_helpers import manage_process, pending_files, run_in_process
 
 pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 NOT_XLSX = "This is not an Excel .xlsx file (save it as .xlsx and retry)."
 DAMAGED = "The file is damaged or not an .xlsx workbook."
@@ -728,6 +731,24 @@ def test_a_blank_tier_leaves_an_existing_customers_tier_alone(english, org):
     kept.refresh_from_db()
     locked.refresh_from_db()
     assert (kept.tier, locked.tier) == ("A", "B")
+
+
+def test_an_import_that_raises_a_tier_moves_the_visit_cadence_too(english, org):
+    # Tier D has no visits (next visit: none); imported as tier A (visit every 7 days), never
+    # visited, owned since 2026-11-01: the visit falls due on 11-08.
+    customer = CustomerFactory(
+        name="三明沙县小吃有限公司",
+        owner=org["rep1"],
+        tier="D",
+        owner_since=datetime(2026, 11, 1, 9, 0, tzinfo=SHANGHAI),
+        next_visit_due=None,
+    )
+    plan = plan_for(
+        org["manager1"], [["企业全称", "负责人", "客户等级"], [customer.name, "rep1", "A"]]
+    )
+    assert customer_import_apply(actor=org["manager1"], plan=plan) == (0, 1)
+    customer.refresh_from_db()
+    assert (customer.tier, customer.next_visit_due) == ("A", date(2026, 11, 8))
 
 
 def test_changing_a_locked_tier_is_a_problem_not_a_failed_write(english, org):

@@ -289,7 +289,9 @@ def test_one_run_writes_each_recipient_in_their_own_language(org, buyer, invoice
         (
             "Overdue ladder on 2026-11-23: 1 customer",
             "苏州恒通电子科技有限公司 — put on credit hold (stop supply)\n"
-            "- AR-140 · 140 days overdue · ¥60,000.00 · 停止供货: 停止供货并启动法律程序"
+            # the step's English name; its action text has no English field yet
+            "- AR-140 · 140 days overdue · ¥60,000.00 · Stop supply and legal action: "
+            "停止供货并启动法律程序"
             " · task for the owner",
         ),
         (

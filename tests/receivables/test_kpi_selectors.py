@@ -376,8 +376,8 @@ def test_rows_add_up_to_the_totals(org, classed, customers):
     ("start", "end", "message"),
     [
         ("2026-11-01", "2026-10-01", "开始日期不能晚于结束日期，已显示本年至今。"),
-        ("0001-01-01", "2026-10-01", "请选择 1900 年至 2999 年之间的日期，已显示本年至今。"),
-        ("2026-01-01", "9999-12-31", "请选择 1900 年至 2999 年之间的日期，已显示本年至今。"),
+        ("0001-01-01", "2026-10-01", "开始日期：无法识别“0001-01-01”，已按默认值显示。"),
+        ("2026-01-01", "9999-12-31", "结束日期：无法识别“9999-12-31”，已按默认值显示。"),
         ("2026-13-01", "2026-12-31", "开始日期：无法识别“2026-13-01”，已按默认值显示。"),
     ],
 )
@@ -386,8 +386,10 @@ def test_bad_periods_show_the_year_to_date_with_a_message(client, org, start, en
     assert response.status_code == 200
     assert [str(m) for m in response.context["messages"]] == [message]
     today = timezone.localdate()
-    # A malformed start falls back alone; a reversed or out-of-range period falls back whole.
-    expected_end = date(2026, 12, 31) if start == "2026-13-01" else today
+    # A date not understood falls back alone (to 1 January or today); a reversed period whole.
+    expected_end = {"2026-13-01": date(2026, 12, 31), "0001-01-01": date(2026, 10, 1)}.get(
+        start, today
+    )
     assert (response.context["kpis"].start, response.context["kpis"].end) == (
         today.replace(month=1, day=1),
         expected_end,

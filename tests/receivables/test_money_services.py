@@ -212,6 +212,21 @@ def test_payment_in_the_future_is_refused(org, buyer):
     assert not Payment.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1e30", "请输入金额（元）。"),  # quantize would need 33 digits: InvalidOperation
+        ("1" * 29, "请输入金额（元）。"),
+        ("12.345", "请输入最多两位小数的金额（元）。"),
+    ],
+)
+def test_an_amount_too_long_to_quantize_is_refused_with_a_message(org, buyer, typed, message):
+    with pytest.raises(ValidationError) as exc:
+        pay(org, buyer, typed)
+    assert exc.value.message_dict == {"amount": [message]}
+    assert not Payment.objects.exists()
+
+
 def committed_deal(org, buyer, amount):
     from opportunities.models import FunnelStage
     from tests.factories import OpportunityFactory

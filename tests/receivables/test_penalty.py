@@ -177,3 +177,17 @@ def test_overdue_segments_never_go_below_zero():
 )
 def test_rate_percent(rate, text):
     assert rate_percent(D(rate)) == text
+
+
+@pytest.mark.parametrize(
+    ("paid", "overdue", "days"),
+    [("10000.00", "0.00", 0), ("9000.00", "1000.00", 30)],
+)
+def test_a_payment_on_the_end_date_accrues_that_day_and_counts_in_the_overdue_balance(
+    paid, overdue, days
+):
+    # Paid on 2025-01-31 and read on 2025-01-31: the day still accrues on 10,000 (150.00), but
+    # what is overdue at the end of that day is what the payment left.
+    accrual = accrue("10000.00", [(date(2025, 1, 31), paid)], end=date(2025, 1, 31))
+    assert accrual.total == D("150.00")
+    assert (accrual.overdue_balance, accrual.days_overdue) == (D(overdue), days)
