@@ -114,16 +114,14 @@ def customer_export(request):
             c.credit_rating,
             c.credit_limit,
             c.payment_terms_days,
-            timezone.localtime(c.last_followup_at).strftime("%Y-%m-%d %H:%M")
-            if c.last_followup_at
-            else "",
-            c.next_followup_due.isoformat() if c.next_followup_due else "",
+            c.last_followup_at,  # written in Shanghai time by build_workbook
+            c.next_followup_due,
         ]
         for c in customers
     )
-    content = build_workbook(
-        title="客户", headers=EXPORT_HEADERS, rows=rows, widths=[32, 22, 16, 8, 8, 8, 14, 10]
-    )
+    # Date cells narrower than their text show "####" in Excel: the last two columns get room.
+    widths = [32, 22, 16, 8, 8, 8, 14, 10, 10, 30, 16, 14, 8, 14, 8, 17, 12]
+    content = build_workbook(title="客户", headers=EXPORT_HEADERS, rows=rows, widths=widths)
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

@@ -394,12 +394,12 @@ def collections_export(request):
             i.contact_name,
             i.contact_phone,
             i.receivable.number,
-            i.receivable.due_date.isoformat(),
+            i.receivable.due_date,
             i.days_overdue,
             i.balance,
             i.level,
-            timezone.localtime(i.last_followup).strftime("%Y-%m-%d") if i.last_followup else "",
-            i.promised_date.isoformat() if i.promised_date else "",
+            i.last_followup,  # date cells, the datetime in Shanghai time (build_workbook)
+            i.promised_date,
         ]
         for i in items
     ]
@@ -407,7 +407,7 @@ def collections_export(request):
         title=f"催收清单 {as_of}",
         headers=COLLECTION_HEADERS,
         rows=rows,
-        widths=[30, 10, 10, 16, 18, 12, 10, 14, 16, 12, 12],
+        widths=[30, 10, 10, 16, 18, 12, 10, 14, 16, 17, 12],
     )
     return _xlsx(content, f"collections-{as_of}.xlsx")
 

@@ -6,10 +6,12 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
 from typing import IO, Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
@@ -187,14 +189,27 @@ def is_formula(cell) -> bool:
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F5")
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 
 def write_cell(ws: Worksheet, row: int, column: int, value: Any):
-    """Numbers stay numbers; text, whatever it starts with, is stored as text, never a formula."""
+    """Numbers stay numbers, dates are date cells; text, whatever it starts with, is stored as
+    text, never a formula."""
     cell = ws.cell(row=row, column=column)
     if isinstance(value, Decimal):
         cell.value = value
         cell.number_format = "#,##0.00"
+    elif isinstance(value, datetime):  # before date: a datetime is a date too
+        # Excel has no time zones: write the wall-clock time the team works in (Asia/Shanghai),
+        # not UTC, whatever zone a request activated. A naive datetime is taken as that time.
+        if timezone.is_aware(value):
+            value = timezone.make_naive(value, timezone.get_default_timezone())
+        cell.value = value
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, date):
+        cell.value = value
+        cell.number_format = DATE_FORMAT
     elif isinstance(value, (int, float)) or value is None:
         cell.value = value
     else:

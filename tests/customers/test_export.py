@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from customers.views import EXPORT_HEADERS
 from salesops.core.excel import build_workbook, write_cell
 from salesops.core.models import Region
-from tests.customers.xlsx_helpers import CODE_1, CODE_2, XLSX_TYPE, read_sheet
+from tests.customers.xlsx_helpers import CODE_1, CODE_2, XLSX_TYPE, excel_time, read_sheet
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -169,13 +169,32 @@ def test_export_writes_every_column_with_exact_values_and_types(client, org):
             "A",
             50000.5,
             60,
-            "2026-03-02 09:30",  # Asia/Shanghai
-            "2026-03-09",
+            excel_time(2026, 3, 2, 9, 30),  # Asia/Shanghai
+            excel_time(2026, 3, 9, 0, 0),  # a date: openpyxl reads date cells back as datetimes
         ]
     ]
     types = [cell.data_type for cell in sheet[2]]
-    assert types == ["s"] * 11 + ["n", "s", "n", "n", "s", "s"]
+    assert types == ["s"] * 11 + ["n", "s", "n", "n", "d", "d"]
     assert (sheet["L2"].number_format, sheet["N2"].number_format) == ("#,##0.00", "#,##0.00")
+    assert [(c.is_date, c.number_format) for c in (sheet["P2"], sheet["Q2"])] == [
+        (True, "yyyy-mm-dd hh:mm"),
+        (True, "yyyy-mm-dd"),
+    ]
+    assert sheet["Q2"].value.date() == date(2026, 3, 9)
+
+
+def test_export_writes_the_last_follow_up_in_shanghai_time_across_midnight(client, org):
+    CustomerFactory(
+        owner=org["rep1"],
+        last_followup_at=datetime(2026, 11, 20, 18, 30, tzinfo=UTC),
+        next_followup_due=date(2026, 11, 20),
+    )
+    client.force_login(org["rep1"])
+    sheet = read_sheet(client.get(reverse("customer_export")).content)
+    assert [(c.value, c.is_date, c.number_format) for c in (sheet["P2"], sheet["Q2"])] == [
+        (excel_time(2026, 11, 21, 2, 30), True, "yyyy-mm-dd hh:mm"),
+        (excel_time(2026, 11, 20, 0, 0), True, "yyyy-mm-dd"),
+    ]
 
 
 def test_export_leaves_empty_fields_empty(client, org):

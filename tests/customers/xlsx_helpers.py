@@ -2,6 +2,7 @@
 
 import zipfile
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,12 @@ def xlsx_upload(rows: Iterable[Sequence[Any]], name: str = "customers.xlsx") -> 
 def bytes_upload(content: bytes, name: str = "customers.xlsx") -> SimpleUploadedFile:
     """Any bytes, uploaded under an .xlsx name and content type (as a browser would)."""
     return SimpleUploadedFile(name, content, content_type=XLSX_TYPE)
+
+
+def excel_time(*parts: int) -> datetime:
+    """A date cell's value as openpyxl reads it back: a naive datetime (Excel has no time zones),
+    midnight for a plain date."""
+    return datetime(*parts)  # noqa: DTZ001
 
 
 def read_sheet(content: bytes):

@@ -1,7 +1,7 @@
 """Receivables pages and exports: numbers as numbers, no formulas from user text, exactly the
 rows the viewer may see, constant query counts, and the payment form's double submit."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from io import BytesIO
 
@@ -14,6 +14,8 @@ from customers.services.customers import contact_save, customer_create
 from receivables import jobs
 from receivables.models import AgingSnapshot, Payment
 from receivables.services import payment_record
+from tests.customers.xlsx_helpers import excel_time
+from tests.factories import FollowUpFactory
 
 pytestmark = pytest.mark.django_db
 AS_OF = date(2026, 11, 23)
@@ -67,6 +69,9 @@ def test_aging_export_columns_numbers_totals_frozen_header_and_filters(client, o
     assert isinstance(sheet["H2"].value, (int, float))
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref.startswith("A1:H")
+    # The as-of date lives in the title (text); the sheet has no date columns to convert.
+    assert sheet.title == "账龄 2026-11-23"
+    assert not any(cell.is_date for row in sheet.iter_rows() for cell in row)
 
 
 def test_aging_export_rows_are_the_viewers_scope(client, org, two_books):
@@ -118,6 +123,42 @@ def test_collection_export_has_contacts_days_and_safe_text(client, org, two_book
         for cell in row:
             assert cell.data_type != "f"
     assert len(rows) == 3
+
+
+def test_collection_export_writes_dates_as_date_cells(client, org, two_books):
+    # Given a follow-up at 18:30 UTC (02:30 next day in Shanghai) with a promised next step
+    _buyer, evil = two_books
+    FollowUpFactory(
+        customer=evil,
+        occurred_at=datetime(2026, 11, 20, 18, 30, tzinfo=UTC),
+        next_step="周五前付款",
+        next_step_due=date(2026, 11, 27),
+    )
+    client.force_login(org["finance1"])
+
+    # When the collection list is exported
+    sheet = sheet_of(client.get(reverse("collections_export"), {"as_of": AS_OF.isoformat()}))
+
+    # Then due date, last follow-up and promised date are real date cells
+    assert sheet.title == "催收清单 2026-11-23"  # the title stays text
+    assert (sheet["E2"].value, sheet["E3"].value) == ("AR-2", "AR-1")
+    facts = [
+        [(c.value, c.is_date, c.number_format) for c in (row[5], row[9], row[10])]
+        for row in sheet.iter_rows(min_row=2)
+    ]
+    assert facts == [
+        [
+            (excel_time(2026, 8, 20), True, "yyyy-mm-dd"),  # AS_OF - 95 days
+            (excel_time(2026, 11, 21, 2, 30), True, "yyyy-mm-dd hh:mm"),
+            (excel_time(2026, 11, 27), True, "yyyy-mm-dd"),
+        ],
+        [
+            (excel_time(2026, 10, 14), True, "yyyy-mm-dd"),  # AS_OF - 40 days
+            (None, False, "General"),  # no follow-up, no promise: empty cells
+            (None, False, "General"),
+        ],
+    ]
+    assert sheet["F2"].value.date() == date(2026, 8, 20)
 
 
 def test_collection_list_for_a_rep_shows_only_their_customers(client, org, two_books):
