@@ -5,6 +5,7 @@ The web tests speak Chinese (the site's default) and assert the Chinese lines th
 service tests run in English and assert the exact `row n, column: message` lines.
 """
 
+import os
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from salesops.core import import_runs
 from salesops.core.import_runs import import_run_execute, import_run_start
 from salesops.core.models import ImportRun
 from salesops.core.tasks import import_run_apply
+from tests.core.test_celery_roundtrip import worker  # noqa: F401  (a fixture)
 from tests.customers.xlsx_helpers import CODE_1, CODE_2, xlsx_bytes, xlsx_upload
 from tests.factories import CustomerFactory
 
@@ -294,3 +296,34 @@ def test_the_task_runs_in_the_language_of_the_confirm(org, tmp_path, settings):
             "This is not an Excel .xlsx file (save it as .xlsx and retry)."
         )
     assert run.error == expected != "This is not an Excel .xlsx file (save it as .xlsx and retry)."
+
+
+@pytest.fixture
+def worker_on_test_db(monkeypatch, transactional_db):
+    """The worker of test_celery_roundtrip, pointed at this test's (committed) database."""
+    from django.db import connection
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        pytest.skip("a worker process needs a shared PostgreSQL database")
+    monkeypatch.setenv(
+        "DATABASE_URL", url.rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"]
+    )
+
+
+@pytest.mark.services
+def test_a_real_worker_applies_a_run(worker_on_test_db, worker, org, tmp_path):  # noqa: F811
+    path = xlsx_file(tmp_path, CUSTOMER_ROWS[:3])
+    run = import_run_start(
+        actor=org["manager1"], kind=ImportRun.Kind.CUSTOMERS, path=path, total_rows=2
+    )
+
+    result = import_run_apply.apply_async(args=[run.pk, "en"], queue=worker)
+
+    assert result.get(timeout=60) == "done"
+    run.refresh_from_db()
+    assert (run.status, run.imported_count, run.rows_done) == ("done", 2, 2)
+    assert sorted(Customer.objects.values_list("name", flat=True)) == [
+        "深圳南山电子有限公司",
+        "福州闽江机电有限公司",
+    ]
