@@ -327,3 +327,14 @@ def test_a_real_worker_applies_a_run(worker_on_test_db, worker, org, tmp_path): 
         "深圳南山电子有限公司",
         "福州闽江机电有限公司",
     ]
+
+
+def test_admins_see_runs_read_only_in_the_admin(client, org, run_of_manager1):
+    client.force_login(org["admin"])
+    changelist = client.get(reverse("admin:core_importrun_changelist"))
+    change = client.get(reverse("admin:core_importrun_change", args=[run_of_manager1.pk]))
+    assert changelist.status_code == 200
+    assert changelist.context["cl"].result_count == 1
+    assert change.status_code == 200
+    assert "_save" not in change.content.decode()
+    assert client.get(reverse("admin:core_importrun_add")).status_code == 403
