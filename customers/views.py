@@ -23,7 +23,8 @@ from salesops.core.excel import build_workbook
 from salesops.core.http import form_add_service_errors as _form_errors
 from salesops.core.http import paginate, warn_bad_param
 from salesops.core.http import posted as _posted
-from salesops.core.import_flow import IMPORT_DIR, StoredUpload, import_page
+from salesops.core.import_flow import IMPORT_DIR, StoredUpload, import_page, in_background
+from salesops.core.models import ImportRun
 
 PAGE_SIZE = 25
 EXPORT_LIMIT = 20_000
@@ -380,4 +381,5 @@ def customer_import(request):
         imported=imported,
         # Problems found at confirmation: the upload stays and the posted form is shown.
         keep_rechecked_upload=True,
+        background=in_background(request, ImportRun.Kind.CUSTOMERS),
     )

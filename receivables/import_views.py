@@ -9,7 +9,8 @@ from customers.forms import ImportUploadForm
 from receivables import imports
 from salesops.accounts.decorators import permission_errors_as_403, role_required
 from salesops.accounts.roles import Role
-from salesops.core.import_flow import IMPORT_DIR, StoredUpload, import_page
+from salesops.core.import_flow import IMPORT_DIR, StoredUpload, import_page, in_background
+from salesops.core.models import ImportRun
 from salesops.core.templatetags.money import yuan
 
 SESSION_KEY = "opening_balance_import"
@@ -62,4 +63,5 @@ def opening_balance_import(request):
         page="opening_balance_import",
         show=lambda form, plan: _render(request, form, plan),
         imported=imported,
+        background=in_background(request, ImportRun.Kind.OPENING_BALANCES),
     )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("salesops.accounts.urls")),
     path("notifications/", include("salesops.core.urls")),
+    path("imports/", include("salesops.core.import_run_urls")),
     path("i18n/setlang/", core_views.language_set, name="set_language"),
     path("customers/", include("customers.urls")),
     path("followups/", include("customers.followup_urls")),

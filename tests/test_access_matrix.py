@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from opportunities.models import TargetAdjustment
 from receivables.services import payment_record, receivable_create
+from salesops.core.models import ImportRun
 from tests.factories import (
     ContactFactory,
     CustomerFactory,
@@ -63,6 +64,19 @@ MATRIX = [
         lambda f: reverse("notification_read", args=[f["notification_rep1"].pk]),
         # Only its recipient may touch it; the success is a redirect back to the list.
         {**only({"rep1"}), "rep1": 302},
+    ),
+    # A background import run: its creator and admins only.
+    (
+        "import-run-of-manager1",
+        "get",
+        lambda f: f["import_run_manager1"].get_absolute_url(),
+        only({"manager1", "admin"}),
+    ),
+    (
+        "import-run-of-manager1-status",
+        "get",
+        lambda f: reverse("import_run_status", args=[f["import_run_manager1"].pk]),
+        only({"manager1", "admin"}),
     ),
     ("customer-list", "get", lambda f: reverse("customer_list"), everyone()),
     (
@@ -323,6 +337,10 @@ def fixtures(org, customers):
         **org,
         "customers": customers,
         "notification_rep1": NotificationFactory(recipient=org["rep1"], title="给rep1的提醒"),
+        # The pages read only the row; no file is needed.
+        "import_run_manager1": ImportRun.objects.create(
+            kind=ImportRun.Kind.CUSTOMERS, created_by=org["manager1"], file="import_runs/x.xlsx"
+        ),
         "contact_rep1": ContactFactory(customer=rep1_customer),
         "followup_rep1": FollowUpFactory(
             customer=rep1_customer,

@@ -1,9 +1,9 @@
-"""Admin for regions (names in Chinese and English), notifications and heartbeats."""
+"""Admin for regions (names in Chinese and English), notifications, heartbeats, import runs."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from salesops.core.models import Heartbeat, Notification, Region
+from salesops.core.models import Heartbeat, ImportRun, Notification, Region
 
 
 @admin.register(Region)
@@ -25,3 +25,18 @@ class NotificationAdmin(admin.ModelAdmin):
 @admin.register(Heartbeat)
 class HeartbeatAdmin(admin.ModelAdmin):
     list_display = ["name", "last_seen"]
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """Read-only: a run is written by its worker; admins look at stuck or failed ones here."""
+
+    list_display = ["pk", "kind", "created_by", "status", "rows_done", "total_rows", "created_at"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["created_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

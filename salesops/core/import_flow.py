@@ -49,13 +49,36 @@ class StoredUpload:
         if path is not None:
             path.unlink(missing_ok=True)
         self.request.session.pop(self.session_key, None)
+        self.request.session.pop(self.rows_key, None)
 
-    def store(self, upload) -> None:
+    @property
+    def rows_key(self) -> str:
+        return f"{self.session_key}:rows"
+
+    def rows(self) -> int:
+        """How many rows the preview found clean (0 when not known)."""
+        return int(self.request.session.get(self.rows_key) or 0)
+
+    def store(self, upload, *, rows: int = 0) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         token = str(uuid.uuid4())
         upload.seek(0)
         (self.folder / f"{token}.xlsx").write_bytes(upload.read())
         self.request.session[self.session_key] = token
+        self.request.session[self.rows_key] = rows
+
+
+def in_background(request, kind: str) -> Callable[[Path, int], HttpResponse]:
+    """The `background` of import_page: queue the checked file as an ImportRun of `kind` and
+    send the user to its status page."""
+
+    def start(path: Path, rows: int) -> HttpResponse:
+        from salesops.core.import_runs import import_run_start
+
+        run = import_run_start(actor=request.user, kind=kind, path=path, total_rows=rows)
+        return redirect(run)
+
+    return start
 
 
 def import_page(
@@ -69,6 +92,7 @@ def import_page(
     show: Callable[[forms.Form, Any], HttpResponse],
     imported: Callable[[Any, Any], HttpResponse],
     keep_rechecked_upload: bool = False,
+    background: Callable[[Path, int], HttpResponse] | None = None,
 ) -> HttpResponse:
     """Run one request of the flow.
 
@@ -77,6 +101,10 @@ def import_page(
     renders the page (plan is None before a file was checked). `page` is the URL name redirected
     to when a confirmation cannot go ahead. When the check at confirmation finds problems, the
     stored upload is dropped and a fresh form shown, unless keep_rechecked_upload.
+
+    A confirmed file with more clean rows than settings.IMPORT_BACKGROUND_ROWS goes to
+    background(path, rows) instead, which checks and writes it in a worker (see
+    salesops.core.import_runs): a large file is neither checked nor written in the request.
     """
     posted = request.method == "POST"
     # Bound on every POST, so a POST without a file says "required" instead of showing nothing.
@@ -87,6 +115,10 @@ def import_page(
         if path is None:
             messages.error(request, _("The uploaded file has expired; upload it again."))
             return redirect(page)
+        if background is not None and stored.rows() > settings.IMPORT_BACKGROUND_ROWS:
+            response = background(path, stored.rows())
+            stored.drop()
+            return response
         with path.open("rb") as upload:
             try:
                 worksheet = open_worksheet(upload)
@@ -131,5 +163,5 @@ def import_page(
             plan = None
         else:
             if plan.ok:
-                stored.store(upload)
+                stored.store(upload, rows=len(plan.rows))
     return show(form, plan)

@@ -91,3 +91,79 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.last_seen:%Y-%m-%d %H:%M:%S}"
+
+
+class ImportRunQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A user sees the runs they started; admins see every run."""
+        from salesops.accounts.access import role_of
+        from salesops.accounts.roles import Role
+
+        role = role_of(user)
+        if role is None:
+            return self.none()
+        if role is Role.ADMIN:
+            return self
+        return self.filter(created_by=user)
+
+
+class ImportRun(models.Model):
+    """One Excel import applied in the background: its file, its progress and its report."""
+
+    class Kind(models.TextChoices):
+        CUSTOMERS = "customers", _("Customers")
+        OPENING_BALANCES = "opening_balances", _("Opening balances")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to="import_runs/")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="import_runs",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(_("total rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows checked"), default=0)
+    imported_count = models.PositiveIntegerField(_("rows imported"), default=0)
+    # Lines "row n, column: message", in sheet order: why nothing was written.
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("import_run_detail", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, self.rows_done * 100 // self.total_rows)

@@ -27,3 +27,15 @@ def ping(value: int) -> dict:
     import socket
 
     return {"echo": value, "worker": socket.gethostname()}
+
+
+@shared_task(acks_late=True)
+def import_run_apply(run_id: int, language: str | None = None) -> str:
+    """Apply one queued Excel import; a second delivery finds it claimed and does nothing."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from salesops.core.import_runs import import_run_execute
+
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return import_run_execute(run_id=run_id)

@@ -155,6 +155,9 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 MEDIA_URL = "/media/"
+# A confirmed Excel import with more data rows than this is applied by a Celery worker, with
+# a progress page; smaller ones are applied in the request.
+IMPORT_BACKGROUND_ROWS = env.int("SALESOPS_IMPORT_BACKGROUND_ROWS", default=2000)
 
 # CJK font files WeasyPrint embeds into every PDF: the same Noto Sans SC the browser shows.
 PDF_FONT_DIR = NODE_MODULES / "@fontsource" / "noto-sans-sc" / "files"
