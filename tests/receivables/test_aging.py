@@ -218,3 +218,37 @@ def test_a_managers_own_receivables_age_in_the_team_they_lead(org, customers):
         ("华东销售一部", D("1400.00")),
         ("华北销售部", D("800.00")),
     ]
+
+
+def test_capital_amounts_agree_with_cn2an_below_one_hundred_million():
+    """cn2an is an independent implementation. Where the payment-settlement rules (正确填写票据
+    和结算凭证的基本规定) and cn2an part ways we follow the rules: an amount ending in 角 is
+    followed by 整 (cn2an writes none); checked by hand in the next test."""
+    import random
+
+    import cn2an
+
+    rng = random.Random(20261201)
+    amounts = [D(rng.randrange(1, 10**10)) / 100 for _ in range(20_000)]
+    amounts += [D("0.01"), D("0.10"), D("10.05"), D("100000"), D("10000001.01"), D("99999999.99")]
+    differ = []
+    for amount in amounts:
+        oracle = cn2an.an2cn(str(amount), "rmb")
+        if oracle.endswith("角"):
+            oracle += "整"
+        if aging.cny_capital(amount) != oracle:
+            differ.append((amount, aging.cny_capital(amount), oracle))
+    assert differ == []
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        ("0.5", "伍角整"),  # cn2an: 伍角
+        ("20000000.2", "贰仟万元贰角整"),
+        # an empty 万 group between 亿 and the thousands still needs its 零 (cn2an drops it)
+        ("4400008958.85", "肆拾肆亿零捌仟玖佰伍拾捌元捌角伍分"),
+    ],
+)
+def test_capital_amounts_where_the_rules_and_cn2an_part_ways(amount, words):
+    assert aging.cny_capital(D(amount)) == words
