@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from customers.models import Customer
@@ -31,10 +31,10 @@ from salesops.core.templatetags.money import yuan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 GROUP_LABELS = [
-    ("customer", _l("Customer")),
-    ("owner", _l("Owner")),
-    ("team", _l("Team")),
-    ("region", _l("Region")),
+    ("customer", gettext_lazy("Customer")),
+    ("owner", gettext_lazy("Owner")),
+    ("team", gettext_lazy("Team")),
+    ("region", gettext_lazy("Region")),
 ]
 
 

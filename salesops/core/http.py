@@ -9,7 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.shortcuts import redirect
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 
 def posted(request):
@@ -102,7 +102,7 @@ def query_choice(request, name: str, choices: Iterable[str], *, default: str, la
     return raw
 
 
-PAGE_LABEL = _l("Page")
+PAGE_LABEL = gettext_lazy("Page")
 
 
 def paginate(request, items, per_page: int) -> Page:
