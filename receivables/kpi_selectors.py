@@ -7,15 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
 from opportunities.models import SalesTarget
 from opportunities.selectors import period_bounds
 from receivables import kpis as rules
 from receivables.models import (
-    Allocation,
     CollectionClass,
     CollectionClassRule,
     Payment,
@@ -23,7 +22,7 @@ from receivables.models import (
     ReceivableSettings,
     WriteOff,
 )
-from receivables.selectors import MONEY_FIELD, ZERO, owner_team, receivables_as_of
+from receivables.selectors import MONEY_FIELD, ZERO, collected_by, owner_team, receivables_as_of
 from salesops.accounts.models import Team, User
 
 
@@ -115,21 +114,11 @@ def kpis(*, user, start: date, end: date) -> Kpis:
     settings = ReceivableSettings.load()
     scoped = Receivable.objects.visible_to(user)
     class_case, classes = collection_class_case()
-    collected_by_end = (
-        Allocation.objects.filter(
-            receivable=OuterRef("pk"), reversed_at__isnull=True, payment__date__lte=end
-        )
-        .values("receivable")
-        .annotate(total=Sum("amount"))
-        .values("total")[:1]
-    )
     # One grouped row per (owner, team, class): every table and the totals add up from these.
     groups = list(
         scoped.filter(due_date__gte=start, due_date__lte=end)
         .annotate(
-            # What opening balances had paid before go-live counts as collected all along.
-            collected_by_end=F("opening_paid")
-            + Coalesce(Subquery(collected_by_end), Value(ZERO), output_field=MONEY_FIELD),
+            collected_by_end=collected_by(end),
             owner_key=F("customer__owner"),
             team_key=owner_team(),
             class_key=class_case,

@@ -56,17 +56,24 @@ def scoped_receivables(user):
     return Receivable.objects.all() if user is None else Receivable.objects.visible_to(user)
 
 
-def receivables_as_of(*, user, as_of: date):
-    """Receivables issued by `as_of`, annotated with what was collected and written off by then.
-    Voided payments count as never received."""
+def collected_by(on: date):
+    """An annotation: what a receivable had collected by `on` (allocations of payments dated by
+    then, reversed ones out). What opening balances had paid before go-live counts as collected
+    all along."""
     collected = (
         Allocation.objects.filter(
-            receivable=OuterRef("pk"), reversed_at__isnull=True, payment__date__lte=as_of
+            receivable=OuterRef("pk"), reversed_at__isnull=True, payment__date__lte=on
         )
         .values("receivable")
         .annotate(total=Sum("amount"))
         .values("total")[:1]
     )
+    return F("opening_paid") + Coalesce(Subquery(collected), Value(ZERO), output_field=MONEY_FIELD)
+
+
+def receivables_as_of(*, user, as_of: date):
+    """Receivables issued by `as_of`, annotated with what was collected and written off by then.
+    Voided payments count as never received."""
     written = (
         WriteOff.objects.filter(receivable=OuterRef("pk"), date__lte=as_of)
         .values("receivable")
@@ -77,9 +84,7 @@ def receivables_as_of(*, user, as_of: date):
         scoped_receivables(user)
         .filter(issue_date__lte=as_of)
         .annotate(
-            # What was paid before go-live (opening balances) counts as collected all along.
-            collected_as_of=F("opening_paid")
-            + Coalesce(Subquery(collected), Value(ZERO), output_field=MONEY_FIELD),
+            collected_as_of=collected_by(as_of),
             written_off_as_of=Coalesce(Subquery(written), Value(ZERO), output_field=MONEY_FIELD),
         )
     )
