@@ -29,6 +29,7 @@ from receivables.models import (
     Receivable,
     ReceivableSettings,
 )
+from receivables.penalty import rate_percent
 from salesops.accounts.models import User
 from salesops.core.i18n import lazy_text
 from salesops.core.services import notification_send
@@ -336,7 +337,7 @@ def _credit_warnings(as_of: date) -> int:
                 ),
                 customer=customer.name,
                 outstanding=yuan(outstanding[customer.pk]),
-                share=_percent(share),
+                share=rate_percent(share),
                 limit=yuan(customer.credit_limit),
             ),
             url=customer.get_absolute_url(),
@@ -345,12 +346,6 @@ def _credit_warnings(as_of: date) -> int:
         ):
             sent += 1
     return sent
-
-
-def _percent(share: Decimal) -> str:
-    """0.5 -> "50", 0.125 -> "12.5"."""
-    text = f"{share * 100:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def aging_snapshot(*, as_of: date) -> int:
