@@ -170,3 +170,28 @@ def test_the_widest_possible_period_works_on_the_page_and_the_pdf(
     response = client.get(reverse("customer_statement_pdf", args=[buyer.pk]), query)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+
+
+def test_statement_page_queries_do_not_grow_with_its_lines(client, org, buyer, invoice):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(org["rep1"])
+    url = reverse("customer_statement", args=[buyer.pk])
+
+    def queries_for(count: int) -> int:
+        for n in range(count):
+            invoice(f"AR-Q{count}-{n}", date(2026, 11, 5 + n), "1000.00", issued=date(2026, 11, 1))
+            payment_record(
+                actor=org["finance1"],
+                customer=buyer,
+                date=date(2026, 11, 20 + n),
+                amount=D("400.00"),
+                method="transfer",
+            )
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    # Given two lines, then six more: the page reads the same number of queries.
+    assert queries_for(2) == queries_for(6)
