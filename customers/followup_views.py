@@ -17,7 +17,7 @@ from customers.services.followups import followup_log, followup_next_step_done
 from salesops.accounts.access import can_write
 from salesops.accounts.decorators import role_required
 from salesops.accounts.roles import Role
-from salesops.core.http import form_add_service_errors, posted, query_date
+from salesops.core.http import posted, query_date, show_refusal
 
 
 def _as_of(request) -> date:
@@ -35,7 +35,7 @@ def followup_create(request, pk: int):
         try:
             followup = followup_log(actor=request.user, customer=customer, **form.cleaned_data)
         except ValidationError as exc:
-            form_add_service_errors(form, exc)
+            show_refusal(request, exc, form)
         else:
             if request.htmx:
                 customer.refresh_from_db()

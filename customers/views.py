@@ -20,7 +20,7 @@ from salesops.accounts.access import can_write, role_of
 from salesops.accounts.decorators import permission_errors_as_403, role_required
 from salesops.accounts.roles import Role
 from salesops.core.excel import build_workbook
-from salesops.core.http import form_add_service_errors as _form_errors
+from salesops.core.http import show_refusal
 from salesops.core.http import paginate, warn_bad_param
 from salesops.core.http import posted as _posted
 from salesops.core.import_flow import IMPORT_DIR, StoredUpload, import_page, in_background
@@ -184,7 +184,7 @@ def customer_create(request):
         try:
             customer = customer_services.customer_create(actor=request.user, owner=owner, **fields)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_refusal(request, exc, form)
         else:
             messages.success(request, _("Customer %(name)s created.") % {"name": customer.name})
             return redirect(customer)
@@ -210,7 +210,7 @@ def customer_edit(request, pk: int):
                 actor=request.user, customer=customer, **form.changed_values()
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_refusal(request, exc, form)
         else:
             messages.success(request, _("Saved."))
             return redirect("customer_detail", pk=pk)
@@ -257,7 +257,7 @@ def contact_edit(request, pk: int, contact_pk: int | None = None):
                 actor=request.user, customer=customer, contact=contact, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_refusal(request, exc, form)
         else:
             messages.success(request, _("Contact saved."))
             return redirect("customer_detail", pk=pk)
@@ -290,7 +290,7 @@ def customer_reassign(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_refusal(request, exc, form)
         else:
             messages.success(
                 request,

@@ -25,7 +25,7 @@ from salesops.accounts.decorators import role_required
 from salesops.accounts.roles import Role
 from salesops.core.excel import build_workbook
 from salesops.core.http import export_or_page, paginate, query_choice, query_date, query_int
-from salesops.core.http import form_add_service_errors as _form_errors
+from salesops.core.http import show_refusal
 from salesops.core.http import posted as _posted
 from salesops.core.templatetags.money import yuan
 
@@ -112,7 +112,7 @@ def receivable_create(request):
         try:
             receivable = services.receivable_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_refusal(request, exc, form)
         else:
             messages.success(
                 request, _("Receivable %(number)s created.") % {"number": receivable.number}
@@ -174,7 +174,7 @@ def payment_create(request):
         try:
             payment = services.payment_record(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_refusal(request, exc, form)
         else:
             messages.success(
                 request,
@@ -438,7 +438,7 @@ def credit_hold_release(request, customer_pk: int):
         try:
             services.credit_hold_release(actor=request.user, customer=customer, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            show_refusal(request, exc, form)
         except PermissionError as exc:
             raise PermissionDenied(str(exc)) from exc
         else:

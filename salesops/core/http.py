@@ -17,8 +17,13 @@ def posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def form_add_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form, by field where the form has that field."""
+def show_refusal(request, exc: ValidationError, form=None) -> None:
+    """The one way a page shows a refused action (a service's ServiceError, or a model's
+    ValidationError let through): on `form`, by field where the form has that field and as a
+    form-wide error otherwise; without a form, as an error message on the next page."""
+    if form is None:
+        messages.error(request, " ".join(str(m) for m in exc.messages))
+        return
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
