@@ -83,6 +83,46 @@ def test_domain_modules_never_import_a_higher_app():
     assert violations == []
 
 
+def reverse_names(app: str) -> set[str]:
+    """Accessor and query names by which app's models reach a higher app's models backwards
+    (customer.opportunities, Customer.objects.filter(receivables__...))."""
+    names = set()
+    for model in django_apps.get_app_config(app).get_models():
+        for field in model._meta.get_fields(include_hidden=True):
+            if not (field.auto_created and field.is_relation and not field.concrete):
+                continue
+            target = field.related_model._meta.app_label
+            if target in RANK and RANK[target] > RANK[app]:
+                names.add(field.get_accessor_name())
+                names.add(field.name)
+    names.discard(None)
+    return names
+
+
+def reverse_reaches(path: str) -> list[str]:
+    """A lower app's code walking a relation backwards into a higher app's tables is the same
+    dependency as an import, only hidden."""
+    app = app_of(path)
+    if app == "salesops" or app not in RANK:
+        return []
+    names = reverse_names(app)
+    found = []
+    for node in ast.walk(ast.parse((ROOT / path).read_text(), filename=path)):
+        if isinstance(node, ast.Attribute) and node.attr in names:
+            found.append((node.lineno, node.attr))
+        elif isinstance(node, ast.keyword) and node.arg and node.arg.split("__")[0] in names:
+            found.append((node.lineno, node.arg))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if "__" in node.value and node.value.lstrip("-").split("__")[0] in names:
+                found.append((node.lineno, node.value))
+    return [f"{path}:{line} reaches back through {name}" for line, name in found]
+
+
+def test_domain_modules_never_reach_a_higher_app_through_a_reverse_relation():
+    violations = [v for path in domain_files() for v in reverse_reaches(path)]
+    assert violations == []
+
+
 def test_the_checker_sees_imports_inside_functions_and_dotted_strings(tmp_path, monkeypatch):
     """The test above must be able to fail: a customers module with a lazy import of receivables
     and a dotted string naming opportunities is reported twice."""
