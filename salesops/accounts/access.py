@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Self
 from django.db import models
 from django.db.models import Q
 
-from salesops.accounts.roles import Role
+from salesops.accounts.roles import MANAGERS, Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -56,6 +56,11 @@ def can_write(user, *, money: bool = False) -> bool:
     if role is Role.FINANCE:
         return money
     return role in (Role.REP, Role.MANAGER) and not money
+
+
+def can_manage(user) -> bool:
+    """Managers and admins: reassign customers, approve exceptions, set targets."""
+    return role_of(user) in MANAGERS
 
 
 class VisibleToQuerySet(models.QuerySet):

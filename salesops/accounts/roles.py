@@ -35,3 +35,11 @@ def role_from_groups(group_names: set[str], *, is_superuser: bool) -> Role | Non
         if role.value in group_names:
             return role
     return None
+
+
+# The role groups the rules name, once. Views guard with role_required(*MANAGERS); services ask
+# accounts.access (can_manage, can_write).
+EVERYONE = frozenset(Role)
+SALES = frozenset({Role.REP, Role.MANAGER, Role.ADMIN})
+MANAGERS = frozenset({Role.MANAGER, Role.ADMIN})
+MONEY = frozenset({Role.FINANCE, Role.ADMIN})

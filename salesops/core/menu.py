@@ -5,14 +5,9 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from salesops.accounts.roles import Role
+from salesops.accounts.roles import EVERYONE, MANAGERS, SALES, Role
+from salesops.accounts.roles import MONEY as FINANCE
 
-EVERYONE = frozenset(Role)
-# Pages whose work is selling: finance can open some of them but has nothing to do there.
-SALES = frozenset({Role.REP, Role.MANAGER, Role.ADMIN})
-MANAGERS = frozenset({Role.MANAGER, Role.ADMIN})
-# Money writes (can_write(money=True)) and the pages that exist only for them.
-FINANCE = frozenset({Role.FINANCE, Role.ADMIN})
 ADMINS = frozenset({Role.ADMIN})
 
 
