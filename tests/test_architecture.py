@@ -30,7 +30,7 @@ COMPOSITION_ROOT = {
     "salesops/wsgi.py",
     "salesops/asgi.py",
 }
-# A dotted path to another app written as a string ("receivables.imports.plan", "receivables.tasks:x").
+# A dotted path to another app as a string ("receivables.imports.plan", "receivables.tasks:x").
 DOTTED = re.compile(rf"^({'|'.join(LAYERS)})\.[a-z_]+[.:][a-z_]")
 
 
@@ -112,9 +112,13 @@ def reverse_reaches(path: str) -> list[str]:
             found.append((node.lineno, node.attr))
         elif isinstance(node, ast.keyword) and node.arg and node.arg.split("__")[0] in names:
             found.append((node.lineno, node.arg))
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if "__" in node.value and node.value.lstrip("-").split("__")[0] in names:
-                found.append((node.lineno, node.value))
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and "__" in node.value
+            and node.value.lstrip("-").split("__")[0] in names
+        ):
+            found.append((node.lineno, node.value))
     return [f"{path}:{line} reaches back through {name}" for line, name in found]
 
 
@@ -255,3 +259,31 @@ def test_rules_are_pure(app):
         for match in stateful.finditer(path.read_text()):
             impure.append(f"{path.relative_to(ROOT).as_posix()}: {match.group(0).strip()}")
     assert impure == []
+
+
+# --- The project stands alone ---------------------------------------------------------------------
+
+OUTSIDE_REFERENCES = re.compile(r"DOMAIN\.md|STYLE\.md|\.\./shared|\bseed 00\d|DOMAIN (gives|says)")
+SKIPPED_DIRS = {".git", ".venv", ".tools", "node_modules", "var", "test-artifacts", "static"}
+
+
+def project_text_files():
+    for path in ROOT.rglob("*"):
+        rel = path.relative_to(ROOT)
+        if rel.parts[0] in SKIPPED_DIRS or "__pycache__" in rel.parts or not path.is_file():
+            continue
+        if path.suffix in {".py", ".md", ".html", ".txt", ".toml", ".yml", ".yaml", ".js", ".css"}:
+            yield rel.as_posix(), path
+
+
+def test_code_and_docs_cite_nothing_outside_the_repository():
+    """The business rules are written in docs/; a newcomer needs no file outside the repository."""
+    this = Path(__file__).relative_to(ROOT).as_posix()
+    citations = [
+        f"{rel}:{number}"
+        for rel, path in project_text_files()
+        if rel != this
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1)
+        if OUTSIDE_REFERENCES.search(line)
+    ]
+    assert citations == []

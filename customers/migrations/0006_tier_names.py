@@ -1,4 +1,4 @@
-"""Tier rules get a name in Chinese and English (DOMAIN.md section 1): the one name of a tier
+"""Tier rules get a name in Chinese and English (docs/customers.md): the one name of a tier
 everywhere; the tier choices keep only the letters."""
 
 from django.db import migrations, models

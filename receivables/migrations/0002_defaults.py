@@ -1,4 +1,4 @@
-"""The settings row and the escalation ladder of DOMAIN.md section 6."""
+"""The settings row and the escalation ladder of docs/receivables.md."""
 
 from django.db import migrations
 
