@@ -24,7 +24,15 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(Heartbeat)
 class HeartbeatAdmin(admin.ModelAdmin):
+    """Read-only: beat writes it every minute; /healthz reads it."""
+
     list_display = ["name", "last_seen"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ImportRun)
