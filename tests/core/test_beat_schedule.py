@@ -33,6 +33,6 @@ def test_database_scheduler_installs_the_schedule_so_admin_shows_it():
     DatabaseScheduler(app=app, lazy=False)
     names = set(PeriodicTask.objects.values_list("name", flat=True))
     assert set(BEAT_SCHEDULE) <= names
-    heartbeat = PeriodicTask.objects.get(name="scheduler-heartbeat")
-    assert heartbeat.task == "salesops.core.tasks.scheduler_heartbeat"
+    heartbeat = PeriodicTask.objects.get(name="heartbeat_record")
+    assert heartbeat.task == "salesops.core.tasks.heartbeat_record"
     assert heartbeat.interval.every == 60
