@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.credit_code import ALPHABET, check_character
+from customers.jobs import customer_release_idle
 from customers.models import Contact, Customer, FollowUp, TierRule
 from customers.services.customers import customer_create
 from customers.services.followups import followup_log
-from customers.services.pool import pool_run
 from salesops.accounts.models import User
 from salesops.core.models import Region
 
@@ -211,5 +211,5 @@ def seed_customers(*, today=None) -> int:
     ).update(next_step_done_at=timezone.now())
     # Customers idle past their tier's limit go to the pool, as the nightly job would do.
     if created:
-        pool_run(as_of=today)
+        customer_release_idle(as_of=today)
     return created

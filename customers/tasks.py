@@ -1,22 +1,17 @@
-"""Thin Celery tasks for the customer jobs; the work is in salesops.jobs' services."""
-
-from datetime import date
+"""Celery tasks of the customers app: one per job in customers/jobs.py, of the same name, calling
+it directly for the day in the message (stamped at publish, see salesops/core/scheduling.py)."""
 
 from celery import shared_task
-from django.utils import timezone
 
-from salesops.jobs import parse_day, run_job
-
-
-def _day(as_of: str | None) -> date:
-    return parse_day(as_of) if as_of is not None else timezone.localdate()
+from customers import jobs
+from salesops.core.scheduling import job_day
 
 
 @shared_task(acks_late=True)
-def followup_reminders(as_of: str | None = None) -> str:
-    return str(run_job("followup_reminders", as_of=_day(as_of)))
+def followup_remind(as_of: str | None = None) -> str:
+    return str(jobs.followup_remind(as_of=job_day(as_of)))
 
 
 @shared_task(acks_late=True)
-def customer_pool(as_of: str | None = None) -> str:
-    return str(run_job("customer_pool", as_of=_day(as_of)))
+def customer_release_idle(as_of: str | None = None) -> str:
+    return str(jobs.customer_release_idle(as_of=job_day(as_of)))

@@ -62,7 +62,7 @@ def seed_receivables(*, today=None) -> int:
         )
         services.payment_void(actor=finance, payment=mistake, reason="重复录入")
     if created:
-        jobs.escalate_overdue(as_of=today)
+        jobs.receivable_escalate(as_of=today)
         for days_ago in range(30, -1, -1):
-            jobs.aging_snapshot(as_of=today - timedelta(days=days_ago))
+            jobs.aging_snapshot_take(as_of=today - timedelta(days=days_ago))
     return created

@@ -32,6 +32,7 @@ from receivables.models import (
 from receivables.penalty import rate_percent
 from salesops.accounts.models import User
 from salesops.core.i18n import lazy_text
+from salesops.core.scheduling import scheduled_job
 from salesops.core.services import notification_send
 from salesops.core.templatetags.money import yuan
 
@@ -64,7 +65,8 @@ class DigestCustomer:
     items: list[DigestItem] = field(default_factory=list)
 
 
-def escalate_overdue(*, as_of: date) -> EscalationResult:
+@scheduled_job
+def receivable_escalate(*, as_of: date) -> EscalationResult:
     """Take every open receivable overdue on `as_of` to the highest ladder step it has reached
     and not yet had; then warn owners whose customers' total outstanding passes the configured
     share of the credit limit (once a month per customer)."""
@@ -348,7 +350,8 @@ def _credit_warnings(as_of: date) -> int:
     return sent
 
 
-def aging_snapshot(*, as_of: date) -> int:
+@scheduled_job
+def aging_snapshot_take(*, as_of: date) -> int:
     """Store each customer's aging on `as_of`; a rerun for the same day rewrites the same rows."""
     report = selectors.aging_report(user=None, as_of=as_of, group_by="customer")
     with transaction.atomic():

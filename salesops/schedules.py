@@ -1,40 +1,46 @@
 """Every periodic Celery job, in one place. Times are Asia/Shanghai.
 
+One entry per job: the key is the job's name (`<app>/jobs.py`), the task is `<app>.tasks.<name>`,
+and `manage.py run_job <name>` runs the same job by hand. Each task is published with the day
+beat fired it (salesops.core.scheduling.stamp_as_of), so a retry after midnight runs for that day.
+
 django-celery-beat's DatabaseScheduler copies these entries into its tables when beat starts, so
-they also show (and can be paused or retimed) in Django admin under "Periodic tasks".
+they also show (and can be paused or retimed) in Django admin under "Periodic tasks". It never
+deletes a row whose entry disappeared: renaming a job needs a data migration for its old row
+(salesops/core/migrations/0005_job_names.py).
 """
 
 from celery.schedules import crontab
 
 BEAT_SCHEDULE: dict[str, dict] = {
     # Every minute: proves that beat schedules and a worker runs; /healthz reports its age.
-    "scheduler-heartbeat": {
-        "task": "salesops.core.tasks.scheduler_heartbeat",
+    "heartbeat_record": {
+        "task": "salesops.core.tasks.heartbeat_record",
         "schedule": 60.0,
     },
     # Daily at 07:30, before the working day: due follow-ups and next steps to each owner.
-    "followup-reminders": {
-        "task": "customers.tasks.followup_reminders",
+    "followup_remind": {
+        "task": "customers.tasks.followup_remind",
         "schedule": crontab(hour=7, minute=30),
     },
     # Daily at 01:00: warn owners before release, release idle customers to the pool.
-    "customer-pool": {
-        "task": "customers.tasks.customer_pool",
+    "customer_release_idle": {
+        "task": "customers.tasks.customer_release_idle",
         "schedule": crontab(hour=1, minute=0),
     },
     # Nightly at 00:30: each customer's aging as the new day starts (trend charts).
-    "aging-snapshot": {
-        "task": "receivables.tasks.aging_snapshot",
+    "aging_snapshot_take": {
+        "task": "receivables.tasks.aging_snapshot_take",
         "schedule": crontab(hour=0, minute=30),
     },
     # Daily at 06:30: the overdue escalation ladder (letters, tasks, manager notices, holds).
-    "escalate-overdue": {
-        "task": "receivables.tasks.escalate_overdue",
+    "receivable_escalate": {
+        "task": "receivables.tasks.receivable_escalate",
         "schedule": crontab(hour=6, minute=30),
     },
     # Daily at 03:30: drop read notifications older than the retention period.
-    "notifications-prune": {
-        "task": "salesops.core.tasks.notifications_prune",
+    "notification_prune": {
+        "task": "salesops.core.tasks.notification_prune",
         "schedule": crontab(hour=3, minute=30),
     },
 }

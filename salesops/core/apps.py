@@ -8,7 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from celery.signals import before_task_publish
+
         from salesops.celery import ensure_embedded_broker_dirs
+        from salesops.core.scheduling import stamp_as_of
 
         # The embedded broker's folders must exist before web, worker or beat touch the queue.
         ensure_embedded_broker_dirs()
+        # Beat (and anyone else) publishing a job task gives it the day of publishing.
+        before_task_publish.connect(stamp_as_of, dispatch_uid="salesops.core.stamp_as_of")

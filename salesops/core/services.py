@@ -1,7 +1,7 @@
 """Writes shared by every app: notifications (in-app and email) and heartbeats."""
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -90,15 +90,6 @@ def notifications_mark_read(
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
     return qs.update(read_at=now)
-
-
-def notifications_prune(*, now: datetime, keep_days: int = 180) -> int:
-    """Delete read notifications older than keep_days; unread ones are kept whatever their age."""
-    deleted, _ = Notification.objects.filter(
-        read_at__isnull=False, created_at__lt=now - timedelta(days=keep_days)
-    ).delete()
-    logger.info("pruned %s read notifications older than %s days", deleted, keep_days)
-    return deleted
 
 
 def heartbeat_beat(*, name: str, now: datetime | None = None) -> Heartbeat:

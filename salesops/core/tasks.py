@@ -1,24 +1,24 @@
-"""Thin Celery tasks: each calls one service. Schedules live in salesops/schedules.py."""
+"""Celery tasks: each calls one job or service directly. Schedules live in salesops/schedules.py."""
 
 import logging
 
 from celery import shared_task
-from django.utils import timezone
 
-from salesops.core import services
+from salesops.core import jobs
+from salesops.core.scheduling import job_day
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True)
-def scheduler_heartbeat() -> str:
-    beat = services.heartbeat_beat(name="scheduler")
+def heartbeat_record(as_of: str | None = None) -> str:
+    beat = jobs.heartbeat_record(as_of=job_day(as_of))
     return beat.last_seen.isoformat()
 
 
 @shared_task(acks_late=True)
-def notifications_prune() -> int:
-    return services.notifications_prune(now=timezone.now())
+def notification_prune(as_of: str | None = None) -> int:
+    return jobs.notification_prune(as_of=job_day(as_of))
 
 
 @shared_task(acks_late=True)

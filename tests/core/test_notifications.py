@@ -7,8 +7,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from salesops.core.i18n import lazy_text
+from salesops.core.jobs import notification_prune
 from salesops.core.models import Notification
-from salesops.core.services import notification_send, notifications_prune
+from salesops.core.services import notification_send
 from tests.factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +108,7 @@ def test_prune_keeps_unread_and_recent(org):
     unread_old = NotificationFactory(recipient=org["rep1"])
     read_recent = NotificationFactory(recipient=org["rep1"], read_at=timezone.now())
     Notification.objects.filter(pk__in=[read_old.pk, unread_old.pk]).update(created_at=old)
-    assert notifications_prune(now=timezone.now()) == 1
+    assert notification_prune(as_of=timezone.localdate()) == 1
     assert set(Notification.objects.values_list("pk", flat=True)) == {unread_old.pk, read_recent.pk}
 
 

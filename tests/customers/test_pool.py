@@ -19,12 +19,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from customers import tasks
+from customers import jobs, tasks
+from customers.jobs import PoolRunResult, customer_release_idle
 from customers.models import CrmSettings, Customer, OwnershipEvent, TierRule
 from customers.services import pool
 from customers.services.customers import customer_create, customer_reassign
 from customers.services.followups import followup_log
-from customers.services.pool import PoolRunResult, pool_claim, pool_run, pool_visible_to
+from customers.services.pool import pool_claim, pool_visible_to
 from salesops.core.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +69,7 @@ def owned(org, name, *, owner="rep1", tier="C", since=LONG_AGO, last_contact=Non
 def pooled(org, *names, owner="rep1"):
     """Customers released from `owner` to their team's pool by the job of AS_OF."""
     customers = [owned(org, name, owner=owner, last_contact=days_ago(40)) for name in names]
-    pool_run(as_of=AS_OF, now=RUN_AT)
+    customer_release_idle(as_of=AS_OF, now=RUN_AT)
     for customer in customers:
         customer.refresh_from_db()
         assert customer.owner is None
@@ -100,7 +101,7 @@ def snapshot(customer: Customer) -> tuple:
 def test_tier_c_customer_idle_29_days_stays_with_its_owner(org):
     customer = owned(org, "甲公司", last_contact=days_ago(29))
 
-    result = pool_run(as_of=AS_OF, now=RUN_AT)
+    result = customer_release_idle(as_of=AS_OF, now=RUN_AT)
 
     assert result == PoolRunResult(warned=1, released=0)
     customer.refresh_from_db()
@@ -111,7 +112,7 @@ def test_tier_c_customer_idle_29_days_stays_with_its_owner(org):
 def test_tier_c_customer_idle_30_days_is_released_to_the_former_owners_team_pool(org):
     customer = owned(org, "甲公司", last_contact=days_ago(30))
 
-    result = pool_run(as_of=AS_OF, now=RUN_AT)
+    result = customer_release_idle(as_of=AS_OF, now=RUN_AT)
 
     assert result == PoolRunResult(warned=0, released=1)
     customer.refresh_from_db()
@@ -152,7 +153,7 @@ def test_release_comes_after_three_follow_up_intervals_of_the_tier(org, tier, li
     )
     gone = owned(org, "到期公司", tier=tier, since=date(2026, 1, 5), last_contact=days_ago(limit))
 
-    result = pool_run(as_of=AS_OF, now=RUN_AT)
+    result = customer_release_idle(as_of=AS_OF, now=RUN_AT)
 
     assert result.released == 1
     kept.refresh_from_db()
@@ -166,7 +167,7 @@ def test_a_tier_rules_own_idle_days_replace_the_default(org):
     kept = owned(org, "乙公司", last_contact=days_ago(19))
     gone = owned(org, "甲公司", last_contact=days_ago(20))
 
-    assert pool_run(as_of=AS_OF, now=RUN_AT) == PoolRunResult(warned=1, released=1)
+    assert customer_release_idle(as_of=AS_OF, now=RUN_AT) == PoolRunResult(warned=1, released=1)
 
     kept.refresh_from_db()
     gone.refresh_from_db()
@@ -177,7 +178,7 @@ def test_a_customer_never_contacted_counts_from_when_the_owner_got_it(org):
     kept = owned(org, "乙公司", since=days_ago(29))
     gone = owned(org, "甲公司", since=days_ago(30))
 
-    assert pool_run(as_of=AS_OF, now=RUN_AT) == PoolRunResult(warned=1, released=1)
+    assert customer_release_idle(as_of=AS_OF, now=RUN_AT) == PoolRunResult(warned=1, released=1)
 
     kept.refresh_from_db()
     gone.refresh_from_db()
@@ -194,7 +195,7 @@ def test_a_reassigned_customer_counts_from_the_reassignment_not_the_old_contact(
         now=at(days_ago(10)),
     )
 
-    assert pool_run(as_of=AS_OF, now=RUN_AT) == PoolRunResult(warned=0, released=0)
+    assert customer_release_idle(as_of=AS_OF, now=RUN_AT) == PoolRunResult(warned=0, released=0)
 
     customer.refresh_from_db()
     assert customer.owner == org["rep2"]
@@ -203,7 +204,7 @@ def test_a_reassigned_customer_counts_from_the_reassignment_not_the_old_contact(
 def test_a_managers_customer_goes_to_the_pool_of_the_team_they_lead(org):
     customer = owned(org, "甲公司", owner="manager1", last_contact=days_ago(30))
 
-    assert pool_run(as_of=AS_OF, now=RUN_AT) == PoolRunResult(warned=0, released=1)
+    assert customer_release_idle(as_of=AS_OF, now=RUN_AT) == PoolRunResult(warned=0, released=1)
 
     customer.refresh_from_db()
     assert customer.pool_team == org["team_a"]
@@ -215,7 +216,7 @@ def test_a_managers_customer_goes_to_the_pool_of_the_team_they_lead(org):
 def test_a_follow_up_logged_while_the_job_runs_keeps_the_customer(org, monkeypatch):
     """The job decides on a scan; the release re-reads the locked row before acting on it."""
     customer = owned(org, "甲公司", last_contact=days_ago(30))
-    release = pool._release
+    release = jobs._release
 
     def follow_up_lands_first(customer_pk, **kwargs):
         followup_log(
@@ -228,9 +229,9 @@ def test_a_follow_up_logged_while_the_job_runs_keeps_the_customer(org, monkeypat
         )
         return release(customer_pk, **kwargs)
 
-    monkeypatch.setattr(pool, "_release", follow_up_lands_first)
+    monkeypatch.setattr(jobs, "_release", follow_up_lands_first)
 
-    assert pool_run(as_of=AS_OF, now=RUN_AT) == PoolRunResult(warned=0, released=0)
+    assert customer_release_idle(as_of=AS_OF, now=RUN_AT) == PoolRunResult(warned=0, released=0)
 
     customer.refresh_from_db()
     assert (customer.owner, customer.pool_since) == (org["rep1"], None)
@@ -243,7 +244,7 @@ def test_the_job_writes_in_the_products_language_whatever_is_active(org):
     owned(org, "乙公司", last_contact=days_ago(28))
 
     with translation.override("en"):
-        pool_run(as_of=AS_OF, now=RUN_AT)
+        customer_release_idle(as_of=AS_OF, now=RUN_AT)
 
     assert sorted(Notification.objects.values_list("title", flat=True)) == [
         "乙公司 将于 2026-11-25 释放到公海",
@@ -259,7 +260,7 @@ def test_an_owner_who_chose_english_is_told_in_english_and_the_record_stays_chin
     owned(org, "甲公司", last_contact=days_ago(30))
     owned(org, "乙公司", last_contact=days_ago(28))
 
-    pool_run(as_of=AS_OF, now=RUN_AT)
+    customer_release_idle(as_of=AS_OF, now=RUN_AT)
 
     assert sorted(Notification.objects.values_list("title", "body")) == [
         (
@@ -275,7 +276,7 @@ def test_a_pool_customer_is_left_alone_by_later_runs(org):
     (customer,) = pooled(org, "甲公司")
     before = snapshot(customer)
 
-    assert pool_run(as_of=AS_OF + timedelta(days=1)) == PoolRunResult()
+    assert customer_release_idle(as_of=AS_OF + timedelta(days=1)) == PoolRunResult()
 
     assert snapshot(customer) == before
     assert event_counts() == {"created": 1, "released": 1}
@@ -286,7 +287,9 @@ def test_a_claimed_customer_left_idle_again_is_released_again_on_a_later_day(org
     pool_claim(actor=org["rep2"], customer=customer, now=CLAIM_AT)
     later = AS_OF + timedelta(days=30)
 
-    assert pool_run(as_of=later, now=at(later, 1)) == PoolRunResult(warned=0, released=1)
+    assert customer_release_idle(as_of=later, now=at(later, 1)) == PoolRunResult(
+        warned=0, released=1
+    )
 
     customer.refresh_from_db()
     assert (customer.owner, customer.pool_team) == (None, org["team_a"])
@@ -303,7 +306,9 @@ def test_a_claimed_customer_left_idle_again_is_released_again_on_a_later_day(org
 def test_owner_is_warned_once_during_the_three_days_before_release(org):
     customer = owned(org, "甲公司", last_contact=days_ago(27))  # released on 2026-11-26
 
-    results = [pool_run(as_of=AS_OF + timedelta(days=n)) for n in range(3)]  # idle 27, 28, 29
+    results = [
+        customer_release_idle(as_of=AS_OF + timedelta(days=n)) for n in range(3)
+    ]  # idle 27, 28, 29
 
     assert results == [PoolRunResult(warned=1), PoolRunResult(), PoolRunResult()]
     event = OwnershipEvent.objects.get(kind=Kind.POOL_WARNING)
@@ -330,7 +335,7 @@ def test_owner_is_warned_once_during_the_three_days_before_release(org):
 def test_no_warning_before_the_warning_days(org):
     owned(org, "甲公司", last_contact=days_ago(26))
 
-    assert pool_run(as_of=AS_OF, now=RUN_AT) == PoolRunResult()
+    assert customer_release_idle(as_of=AS_OF, now=RUN_AT) == PoolRunResult()
 
     assert event_counts() == {"created": 1}
     assert not Notification.objects.exists()
@@ -341,14 +346,14 @@ def test_warning_days_come_from_the_settings(org):
     owned(org, "甲公司", last_contact=days_ago(25))
     owned(org, "乙公司", last_contact=days_ago(24))
 
-    assert pool_run(as_of=AS_OF, now=RUN_AT) == PoolRunResult(warned=1)
+    assert customer_release_idle(as_of=AS_OF, now=RUN_AT) == PoolRunResult(warned=1)
 
     assert OwnershipEvent.objects.get(kind=Kind.POOL_WARNING).customer.name == "甲公司"
 
 
 def test_a_follow_up_after_the_warning_rearms_the_clock(org):
     customer = owned(org, "甲公司", last_contact=days_ago(27))
-    assert pool_run(as_of=AS_OF) == PoolRunResult(warned=1)
+    assert customer_release_idle(as_of=AS_OF) == PoolRunResult(warned=1)
     contacted = AS_OF + timedelta(days=1)  # 2026-11-24: next release on 2026-12-24
     followup_log(
         actor=org["rep1"],
@@ -359,9 +364,9 @@ def test_a_follow_up_after_the_warning_rearms_the_clock(org):
         now=at(contacted, 16),
     )
 
-    quiet = [pool_run(as_of=contacted + timedelta(days=n)) for n in range(1, 27)]
-    warned_again = pool_run(as_of=date(2026, 12, 21))
-    released = pool_run(as_of=date(2026, 12, 24))
+    quiet = [customer_release_idle(as_of=contacted + timedelta(days=n)) for n in range(1, 27)]
+    warned_again = customer_release_idle(as_of=date(2026, 12, 21))
+    released = customer_release_idle(as_of=date(2026, 12, 24))
 
     assert quiet == [PoolRunResult()] * 26  # 2026-11-26 (the old release date) included
     assert warned_again == PoolRunResult(warned=1)
@@ -398,9 +403,9 @@ def test_running_the_pool_job_twice_for_a_day_writes_nothing_new(
     org, pool_day, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        first = pool_run(as_of=AS_OF, now=RUN_AT)
+        first = customer_release_idle(as_of=AS_OF, now=RUN_AT)
     with django_capture_on_commit_callbacks(execute=True):
-        second = pool_run(as_of=AS_OF, now=at(AS_OF, 9))
+        second = customer_release_idle(as_of=AS_OF, now=at(AS_OF, 9))
 
     assert first == PoolRunResult(warned=1, released=2)
     assert second == PoolRunResult(warned=0, released=0)
@@ -426,12 +431,12 @@ def test_running_the_pool_command_twice_for_a_day_writes_nothing_new(org, pool_d
     outputs = []
     for _ in range(2):
         out = StringIO()
-        call_command("run_job", "customer_pool", "--as-of", "2026-11-23", stdout=out)
+        call_command("run_job", "customer_release_idle", "--as-of", "2026-11-23", stdout=out)
         outputs.append(out.getvalue())
 
     assert outputs == [
-        "customer_pool for 2026-11-23: PoolRunResult(warned=1, released=2)\n",
-        "customer_pool for 2026-11-23: PoolRunResult(warned=0, released=0)\n",
+        "customer_release_idle for 2026-11-23: PoolRunResult(warned=1, released=2)\n",
+        "customer_release_idle for 2026-11-23: PoolRunResult(warned=0, released=0)\n",
     ]
     assert Notification.objects.count() == 3
     assert OwnershipEvent.objects.count() == 7
@@ -439,8 +444,8 @@ def test_running_the_pool_command_twice_for_a_day_writes_nothing_new(org, pool_d
 
 
 def test_the_celery_task_runs_the_pool_job_for_the_given_day(org, pool_day):
-    first = tasks.customer_pool.run(as_of="2026-11-23")
-    second = tasks.customer_pool.run(as_of="2026-11-23")
+    first = tasks.customer_release_idle.run(as_of="2026-11-23")
+    second = tasks.customer_release_idle.run(as_of="2026-11-23")
 
     assert (first, second) == (
         "PoolRunResult(warned=1, released=2)",
@@ -474,7 +479,7 @@ def test_rep_of_the_pool_team_claims_and_the_cadence_restarts(org):
     assert list(pool_visible_to(org["rep1"])) == []
     # A fresh clock: neither overdue nor warned the next days.
     assert not customer.is_overdue(AS_OF + timedelta(days=1))
-    assert pool_run(as_of=AS_OF + timedelta(days=1)) == PoolRunResult()
+    assert customer_release_idle(as_of=AS_OF + timedelta(days=1)) == PoolRunResult()
 
 
 def test_a_claim_without_reason_says_it_came_from_the_pool(org):
@@ -654,7 +659,7 @@ def two_pools(org):
     team_a = owned(org, "甲公司", owner="rep1", last_contact=days_ago(40))
     team_b = owned(org, "乙公司", owner="rep3", last_contact=days_ago(40))
     owned(org, "丙公司", owner="rep1", last_contact=days_ago(2))  # owned: never in a pool
-    pool_run(as_of=AS_OF, now=RUN_AT)
+    customer_release_idle(as_of=AS_OF, now=RUN_AT)
     team_a.refresh_from_db()
     team_b.refresh_from_db()
     return {"a": team_a, "b": team_b}

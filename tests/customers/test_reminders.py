@@ -11,10 +11,9 @@ from django.core.management import call_command
 from django.utils import translation
 
 from customers import tasks
+from customers.jobs import ReminderResult, customer_release_idle, followup_remind
 from customers.services.customers import customer_create
 from customers.services.followups import followup_log, followup_next_step_done
-from customers.services.pool import pool_run
-from customers.services.reminders import ReminderResult, followup_reminders_send
 from salesops.core.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +81,7 @@ def due_day(org):
 
 
 def test_one_notification_per_owner_counts_due_and_overdue_customers(org, due_day):
-    result = followup_reminders_send(as_of=AS_OF)
+    result = followup_remind(as_of=AS_OF)
 
     assert result == ReminderResult(followup_reminders=2, next_step_reminders=0)
     assert notes() == [
@@ -104,13 +103,13 @@ def test_one_notification_per_owner_counts_due_and_overdue_customers(org, due_da
 
 
 def test_a_rerun_for_the_same_day_sends_nothing_and_the_next_day_sends_again(org, due_day):
-    followup_reminders_send(as_of=AS_OF)
+    followup_remind(as_of=AS_OF)
 
-    rerun = followup_reminders_send(as_of=AS_OF)
+    rerun = followup_remind(as_of=AS_OF)
     assert rerun == ReminderResult(followup_reminders=0, next_step_reminders=0)
     assert Notification.objects.count() == 2
 
-    next_day = followup_reminders_send(as_of=AS_OF + timedelta(days=1))
+    next_day = followup_remind(as_of=AS_OF + timedelta(days=1))
     assert next_day == ReminderResult(followup_reminders=2, next_step_reminders=0)
     assert Notification.objects.count() == 4
     assert notes()[1::2] == [
@@ -135,9 +134,9 @@ def test_reminders_are_emailed_once_per_owner_and_day(
     org, due_day, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        followup_reminders_send(as_of=AS_OF)
+        followup_remind(as_of=AS_OF)
     with django_capture_on_commit_callbacks(execute=True):
-        followup_reminders_send(as_of=AS_OF)
+        followup_remind(as_of=AS_OF)
 
     assert sorted((m.to[0], m.subject) for m in mail.outbox) == [
         ("rep1@example.com", "[SalesOps] 今天有 3 个客户需要跟进（其中 2 个已逾期）"),
@@ -148,7 +147,7 @@ def test_reminders_are_emailed_once_per_owner_and_day(
 def test_a_follow_up_in_time_takes_the_customer_off_the_list(org, due_day):
     log(org, due_day["today"], AS_OF - timedelta(days=1), owner="rep1")
 
-    followup_reminders_send(as_of=AS_OF)
+    followup_remind(as_of=AS_OF)
 
     assert Notification.objects.get(recipient=org["rep1"]).title == (
         "今天有 2 个客户需要跟进（其中 2 个已逾期）"
@@ -157,19 +156,19 @@ def test_a_follow_up_in_time_takes_the_customer_off_the_list(org, due_day):
 
 def test_pool_customers_are_nobodys_reminder(org):
     customer = owned(org, "甲公司", owner="rep1", since=date(2026, 9, 1))  # due 2026-09-11
-    pool_run(as_of=AS_OF)
+    customer_release_idle(as_of=AS_OF)
     customer.refresh_from_db()
     assert (customer.owner, customer.next_followup_due) == (None, date(2026, 9, 11))
     Notification.objects.all().delete()  # the release notice
 
-    assert followup_reminders_send(as_of=AS_OF) == ReminderResult()
+    assert followup_remind(as_of=AS_OF) == ReminderResult()
     assert not Notification.objects.exists()
 
 
 def test_nobody_due_nothing_sent(org):
     owned(org, "甲公司", owner="rep1", last_contact=date(2026, 11, 20))
 
-    assert followup_reminders_send(as_of=AS_OF) == ReminderResult()
+    assert followup_remind(as_of=AS_OF) == ReminderResult()
     assert not Notification.objects.exists()
 
 
@@ -208,14 +207,14 @@ def test_open_next_steps_due_by_the_day_make_one_notification_per_owner(org):
         next_step_due=date(2026, 11, 21),
     )
 
-    result = followup_reminders_send(as_of=AS_OF)
+    result = followup_remind(as_of=AS_OF)
 
     assert result == ReminderResult(followup_reminders=0, next_step_reminders=2)
     assert notes() == [
         ("rep1", "2 项下一步计划已到期", "warning", "/followups/due/", "next-steps-due:2026-11-23"),
         ("rep2", "1 项下一步计划已到期", "warning", "/followups/due/", "next-steps-due:2026-11-23"),
     ]
-    assert followup_reminders_send(as_of=AS_OF) == ReminderResult()
+    assert followup_remind(as_of=AS_OF) == ReminderResult()
     assert Notification.objects.count() == 2
 
 
@@ -229,7 +228,7 @@ def test_due_customers_and_due_next_steps_are_two_notifications(org, due_day):
         next_step_due=AS_OF,
     )
 
-    result = followup_reminders_send(as_of=AS_OF)
+    result = followup_remind(as_of=AS_OF)
 
     assert result == ReminderResult(followup_reminders=2, next_step_reminders=1)
     assert [t for u, t, *_ in notes() if u == "rep1"] == [
@@ -248,15 +247,15 @@ def test_next_steps_of_a_pool_customer_are_not_reminded(org):
         next_step="寄样品",
         next_step_due=date(2026, 9, 20),
     )
-    pool_run(as_of=AS_OF)
+    customer_release_idle(as_of=AS_OF)
     Notification.objects.all().delete()
 
-    assert followup_reminders_send(as_of=AS_OF) == ReminderResult()
+    assert followup_remind(as_of=AS_OF) == ReminderResult()
 
 
 def test_reminders_are_written_in_the_products_language_whatever_is_active(org, due_day):
     with translation.override("en"):
-        followup_reminders_send(as_of=AS_OF)
+        followup_remind(as_of=AS_OF)
 
     assert Notification.objects.get(recipient=org["rep1"]).title == (
         "今天有 3 个客户需要跟进（其中 2 个已逾期）"
@@ -268,7 +267,7 @@ def test_an_owner_who_chose_english_gets_english_reminders(org, due_day):
     rep1.language = "en"
     rep1.save()
 
-    followup_reminders_send(as_of=AS_OF)
+    followup_remind(as_of=AS_OF)
 
     assert Notification.objects.get(recipient=rep1).title == (
         "3 customers due for follow-up today (2 overdue)"
@@ -280,14 +279,14 @@ def test_an_owner_who_chose_english_gets_english_reminders(org, due_day):
 
 def test_the_command_and_the_celery_task_send_the_same_reminders_once(org, due_day):
     out = StringIO()
-    call_command("run_job", "followup_reminders", "--as-of", "2026-11-23", stdout=out)
-    call_command("run_job", "followup_reminders", "--as-of", "2026-11-23", stdout=out)
-    by_task = tasks.followup_reminders.run(as_of="2026-11-23")
+    call_command("run_job", "followup_remind", "--as-of", "2026-11-23", stdout=out)
+    call_command("run_job", "followup_remind", "--as-of", "2026-11-23", stdout=out)
+    by_task = tasks.followup_remind.run(as_of="2026-11-23")
 
     assert out.getvalue() == (
-        "followup_reminders for 2026-11-23: "
+        "followup_remind for 2026-11-23: "
         "ReminderResult(followup_reminders=2, next_step_reminders=0)\n"
-        "followup_reminders for 2026-11-23: "
+        "followup_remind for 2026-11-23: "
         "ReminderResult(followup_reminders=0, next_step_reminders=0)\n"
     )
     assert by_task == "ReminderResult(followup_reminders=0, next_step_reminders=0)"
@@ -295,7 +294,7 @@ def test_the_command_and_the_celery_task_send_the_same_reminders_once(org, due_d
 
 
 def test_the_celery_task_sends_the_days_reminders(org, due_day):
-    assert tasks.followup_reminders.run(as_of="2026-11-23") == (
+    assert tasks.followup_remind.run(as_of="2026-11-23") == (
         "ReminderResult(followup_reminders=2, next_step_reminders=0)"
     )
     assert [n[:2] for n in notes()] == [
@@ -308,8 +307,8 @@ def test_deactivated_owners_get_no_reminders(org):
     from datetime import date, datetime
     from zoneinfo import ZoneInfo
 
+    from customers.jobs import followup_remind
     from customers.services.customers import customer_create
-    from customers.services.reminders import followup_reminders_send
     from salesops.core.models import Notification
 
     customer_create(
@@ -320,6 +319,6 @@ def test_deactivated_owners_get_no_reminders(org):
     )
     org["rep2"].is_active = False
     org["rep2"].save()
-    result = followup_reminders_send(as_of=date(2026, 11, 23))
+    result = followup_remind(as_of=date(2026, 11, 23))
     assert result.followup_reminders == 0
     assert not Notification.objects.filter(recipient=org["rep2"]).exists()

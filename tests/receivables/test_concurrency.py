@@ -158,7 +158,7 @@ def test_four_ladder_runs_at_once_record_each_step_once_and_send_one_digest_each
     from receivables.models import CreditHoldEvent, EscalationEvent
     from salesops.core.models import Notification
 
-    results, errors = run_together(4, lambda _i: jobs.escalate_overdue(as_of=date(2026, 11, 23)))
+    results, errors = run_together(4, lambda _i: jobs.receivable_escalate(as_of=date(2026, 11, 23)))
     assert errors == []
     # 5 items about 290 days overdue: step 4 applied, steps 1-3 skipped, each exactly once
     assert EscalationEvent.objects.count() == 20

@@ -47,7 +47,7 @@ def test_item_first_seen_at_140_days_gets_step_4_and_the_lower_steps_skipped(org
     # given an item nobody escalated before, 140 days overdue today
     invoice("AR-140", AS_OF - timedelta(days=140), "12345.60")
     # when the ladder runs
-    result = jobs.escalate_overdue(as_of=AS_OF)
+    result = jobs.receivable_escalate(as_of=AS_OF)
     # then only the stop-supply step is taken, the others are on record as skipped
     assert steps() == [
         ("AR-140", 1, "skipped"),
@@ -81,7 +81,7 @@ def test_one_digest_per_owner_grouped_by_customer(org, buyer, invoice):
     invoice("AR-45", AS_OF - timedelta(days=45), "25000")
     invoice("AR-W70", AS_OF - timedelta(days=70), "8800.5", customer=other)
     invoice("AR-NOTDUE", AS_OF, "1000")
-    result = jobs.escalate_overdue(as_of=AS_OF)
+    result = jobs.receivable_escalate(as_of=AS_OF)
     assert steps() == [
         ("AR-45", 1, "skipped"),
         ("AR-45", 31, "applied"),
@@ -114,8 +114,8 @@ def test_one_digest_per_owner_grouped_by_customer(org, buyer, invoice):
 
 def test_item_moving_up_one_step_the_next_day_gets_it_normally(org, buyer, invoice):
     invoice("AR-30", AS_OF - timedelta(days=30), "1000")
-    jobs.escalate_overdue(as_of=AS_OF)
-    result = jobs.escalate_overdue(as_of=AS_OF + timedelta(days=1))
+    jobs.receivable_escalate(as_of=AS_OF)
+    result = jobs.receivable_escalate(as_of=AS_OF + timedelta(days=1))
     assert steps() == [("AR-30", 1, "applied"), ("AR-30", 31, "applied")]
     assert (result.steps, result.skipped) == (1, 0)
     assert [title for title, _body in notices(org["rep1"])] == [
@@ -126,20 +126,20 @@ def test_item_moving_up_one_step_the_next_day_gets_it_normally(org, buyer, invoi
 
 def test_running_twice_adds_nothing_and_sends_nothing(org, buyer, invoice):
     invoice("AR-95", AS_OF - timedelta(days=95), "1000")
-    jobs.escalate_overdue(as_of=AS_OF)
+    jobs.receivable_escalate(as_of=AS_OF)
     first = snapshot()
     assert first == (4, 2, 1)
-    again = jobs.escalate_overdue(as_of=AS_OF)
-    call_command("run_job", "escalate_overdue", "--as-of", AS_OF.isoformat())
+    again = jobs.receivable_escalate(as_of=AS_OF)
+    call_command("run_job", "receivable_escalate", "--as-of", AS_OF.isoformat())
     assert (again.steps, again.skipped, again.digests) == (0, 0, 0)
     assert snapshot() == first
 
 
 def test_item_added_later_the_same_day_gets_its_own_digest(org, buyer, invoice):
     invoice("AR-5", AS_OF - timedelta(days=5), "1000")
-    jobs.escalate_overdue(as_of=AS_OF)
+    jobs.receivable_escalate(as_of=AS_OF)
     invoice("AR-6", AS_OF - timedelta(days=6), "2000")  # imported after the morning run
-    assert jobs.escalate_overdue(as_of=AS_OF).digests == 1
+    assert jobs.receivable_escalate(as_of=AS_OF).digests == 1
     assert [body.splitlines()[1] for _title, body in notices(org["rep1"])] == [
         "- AR-5 · 逾期 5 天 · ¥1,000.00 · 温馨提醒: 发送温馨提醒函 · 信函：温馨提醒函",
         "- AR-6 · 逾期 6 天 · ¥2,000.00 · 温馨提醒: 发送温馨提醒函 · 信函：温馨提醒函",
@@ -160,14 +160,14 @@ def test_killed_mid_run_leaves_nothing_then_rerun_does_it_all(org, buyer, invoic
 
     monkeypatch.setattr(jobs, "notification_send", dies_on_the_second_notice)
     with pytest.raises(KeyboardInterrupt):
-        jobs.escalate_overdue(as_of=AS_OF)
+        jobs.receivable_escalate(as_of=AS_OF)
     # the whole run is one transaction: no step is on record without its notice
     assert snapshot() == (0, 0, 0)
     buyer.refresh_from_db()
     assert not buyer.credit_hold
     monkeypatch.setattr(jobs, "notification_send", real)
-    jobs.escalate_overdue(as_of=AS_OF)
-    jobs.escalate_overdue(as_of=AS_OF)
+    jobs.receivable_escalate(as_of=AS_OF)
+    jobs.receivable_escalate(as_of=AS_OF)
     assert EscalationEvent.objects.filter(status="applied").count() == 3
     assert snapshot() == (9, 2, 1)  # 4 + 3 + 2 steps; one digest each for rep1 and manager1
 
@@ -194,7 +194,7 @@ def test_query_count_does_not_grow_with_the_number_of_items(org):
                     amount=Decimal("1000"),
                 )
             with CaptureQueriesContext(connection) as captured:
-                result = jobs.escalate_overdue(as_of=AS_OF)
+                result = jobs.receivable_escalate(as_of=AS_OF)
             assert (result.holds, result.digests) == (1, 3)
             transaction.set_rollback(True)
         return len(captured.captured_queries)
@@ -207,13 +207,13 @@ def test_paid_receivables_are_not_escalated(org, buyer, invoice):
     payment_record(
         actor=org["finance1"], customer=buyer, date=AS_OF, amount=Decimal("1000"), method="transfer"
     )
-    assert jobs.escalate_overdue(as_of=AS_OF).steps == 0
+    assert jobs.receivable_escalate(as_of=AS_OF).steps == 0
     assert snapshot() == (0, 0, 0)
 
 
 def test_only_a_manager_releases_a_hold_with_a_reason(org, buyer, invoice):
     invoice("AR-95", AS_OF - timedelta(days=95), "1000")
-    jobs.escalate_overdue(as_of=AS_OF)
+    jobs.receivable_escalate(as_of=AS_OF)
     for who in ("rep1", "finance1"):
         with pytest.raises(PermissionError):
             credit_hold_release(actor=org[who], customer=buyer, reason="已付款")
@@ -230,7 +230,7 @@ def test_only_a_manager_releases_a_hold_with_a_reason(org, buyer, invoice):
 
 def test_hold_is_recorded_in_the_customers_history(org, buyer, invoice):
     invoice("AR-95", AS_OF - timedelta(days=95), "1000")
-    jobs.escalate_overdue(as_of=AS_OF)
+    jobs.receivable_escalate(as_of=AS_OF)
     latest = buyer.history.order_by("-history_id").first()
     assert (latest.credit_hold, latest.credit_hold_reason) == (True, "AR-95 已逾期 95 天")
 
@@ -246,7 +246,7 @@ def test_credit_warning_boundaries_on_total_outstanding(org, buyer, invoice, out
     # given items not yet due at all (the old rule looked at the overdue part only)
     invoice("AR-A", AS_OF + timedelta(days=20), "40000")
     invoice("AR-B", AS_OF + timedelta(days=40), Decimal(outstanding) - Decimal("40000"))
-    assert jobs.escalate_overdue(as_of=AS_OF).warnings == int(warned)
+    assert jobs.receivable_escalate(as_of=AS_OF).warnings == int(warned)
     titles = [t for t, _b in notices(org["rep1"])]
     expected = (
         f"苏州恒通电子科技有限公司：累计欠款 ¥{Decimal(outstanding):,} "
@@ -266,14 +266,14 @@ def test_credit_warning_counts_what_is_still_owed_not_what_was_paid(org, buyer, 
         method="transfer",
     )
     # 80,000 - 29,990 = 50,010.00 > 50,000.00
-    assert jobs.escalate_overdue(as_of=AS_OF).warnings == 1
+    assert jobs.receivable_escalate(as_of=AS_OF).warnings == 1
 
 
 def test_credit_warning_once_a_month(org, buyer, invoice):
     invoice("AR-1", AS_OF + timedelta(days=10), "60000")
-    assert jobs.escalate_overdue(as_of=AS_OF).warnings == 1
-    assert jobs.escalate_overdue(as_of=AS_OF + timedelta(days=1)).warnings == 0
-    assert jobs.escalate_overdue(as_of=date(2026, 12, 1)).warnings == 1
+    assert jobs.receivable_escalate(as_of=AS_OF).warnings == 1
+    assert jobs.receivable_escalate(as_of=AS_OF + timedelta(days=1)).warnings == 0
+    assert jobs.receivable_escalate(as_of=date(2026, 12, 1)).warnings == 1
 
 
 def test_one_run_writes_each_recipient_in_their_own_language(org, buyer, invoice):
@@ -283,7 +283,7 @@ def test_one_run_writes_each_recipient_in_their_own_language(org, buyer, invoice
     rep1.save()
     invoice("AR-140", AS_OF - timedelta(days=140), "60000")
     # when the job runs (in no particular language)
-    jobs.escalate_overdue(as_of=AS_OF)
+    jobs.receivable_escalate(as_of=AS_OF)
     # then the owner reads English, the manager Chinese
     assert notices(rep1) == [
         (

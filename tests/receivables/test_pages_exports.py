@@ -95,7 +95,7 @@ def test_bad_aging_parameters_show_the_page_with_defaults(client, org):
 
 
 def test_collection_export_has_contacts_days_and_safe_text(client, org, two_books):
-    jobs.escalate_overdue(as_of=AS_OF)
+    jobs.receivable_escalate(as_of=AS_OF)
     client.force_login(org["finance1"])
     sheet = sheet_of(client.get(reverse("collections_export"), {"as_of": AS_OF.isoformat()}))
     rows = list(sheet.iter_rows(values_only=True))
@@ -221,8 +221,8 @@ def test_payment_form_errors_write_nothing(client, org, buyer):
 
 def test_aging_snapshot_is_idempotent(org, buyer, invoice):
     invoice("AR-1", AS_OF - timedelta(days=40), "1000")
-    assert jobs.aging_snapshot(as_of=AS_OF) == 1
-    assert jobs.aging_snapshot(as_of=AS_OF) == 1
+    assert jobs.aging_snapshot_take(as_of=AS_OF) == 1
+    assert jobs.aging_snapshot_take(as_of=AS_OF) == 1
     snapshot = AgingSnapshot.objects.get()
     assert (snapshot.b2, snapshot.total) == (Decimal("1000.00"), Decimal("1000.00"))
 
@@ -232,8 +232,8 @@ def test_aging_page_shows_the_snapshot_trend(client, org, buyer, invoice):
 
     invoice("AR-1", AS_OF - timedelta(days=40), "1000")
     invoice("AR-2", AS_OF + timedelta(days=29), "500", issued=AS_OF - timedelta(days=1))
-    jobs.aging_snapshot(as_of=AS_OF - timedelta(days=2))
-    jobs.aging_snapshot(as_of=AS_OF)
+    jobs.aging_snapshot_take(as_of=AS_OF - timedelta(days=2))
+    jobs.aging_snapshot_take(as_of=AS_OF)
     trend = aging_trend(user=org["rep1"], end=AS_OF)
     assert [(p["as_of"], p["total"], p["height"]) for p in trend] == [
         (AS_OF - timedelta(days=2), Decimal("1000.00"), 66),

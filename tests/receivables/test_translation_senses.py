@@ -38,7 +38,7 @@ def test_open_balance_columns_read_weishou_never_the_verb(client, org, buyer, in
 def test_escalation_step_names_follow_the_page_language(client, org, buyer, invoice):
     # Given a receivable 40 days overdue on 2026-03-12, escalated to the phone-and-visit step
     invoice("INV-ESC-1", date(2026, 2, 1), "5000.00", issued=date(2026, 1, 1))
-    jobs.escalate_overdue(as_of=date(2026, 3, 12))
+    jobs.receivable_escalate(as_of=date(2026, 3, 12))
     client.force_login(org["finance1"])
     url = reverse("collections") + "?as_of=2026-03-12"
 
