@@ -9,8 +9,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from customers.credit_code import ALPHABET, check_character
 from customers.models import Contact, Customer, FollowUp, TierRule
+from customers.rules.credit_code import ALPHABET, check_character
 from customers.services.customers import customer_create
 from customers.services.followups import followup_log
 from customers.services.pool import pool_run
