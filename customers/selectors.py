@@ -90,7 +90,7 @@ def customer_ownership_events(*, customer: Customer) -> QuerySet[OwnershipEvent]
     return customer.ownership_events.select_related("from_owner", "to_owner", "actor")
 
 
-def customer_history(*, customer: Customer):
+def customer_history(*, customer: Customer) -> QuerySet:
     """The customer's saved versions, newest first, with who saved each."""
     return customer.history.select_related("history_user").order_by("-history_date")
 

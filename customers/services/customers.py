@@ -53,7 +53,7 @@ MANAGER_FIELDS = frozenset(
 )
 
 
-def refuse_manager_fields(actor, fields) -> None:
+def refuse_manager_fields(actor, fields: set[str]) -> None:
     """NotPermitted when `fields` (manager-only fields being set) is not empty and the actor
     is no manager: one message for the create, update and import paths."""
     if fields and not can_manage(actor):
