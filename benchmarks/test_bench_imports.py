@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from customers.imports import customer_import_apply, customer_import_plan
 from customers.models import Customer, OwnershipEvent
-from customers.services.imports import customer_import_apply, customer_import_plan
 from salesops.core.excel import open_worksheet
 from tests.customers.xlsx_helpers import customer_rows, xlsx_bytes
 

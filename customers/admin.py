@@ -1,7 +1,13 @@
-"""Admin for customer data. Tier rules and settings are edited here; saves go through services."""
+"""Admin for customer data. Tier rules and settings are edited here; every other save goes
+through the same services as the pages, so it obeys their rules and writes their history:
+owner, pool, cadence and credit hold fields are read-only, ownership events are read-only and
+scoped like the pages."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -17,9 +23,52 @@ from customers.models import (
     tier_label,
 )
 from customers.selectors import tier_choices
-from customers.services.customers import customer_update, tier_rule_update
+from customers.services.customers import contact_save, customer_update, tier_rule_update
+from customers.services.followups import FOLLOWUP_EDIT_FIELDS, followup_delete, followup_update
 from salesops.accounts.admin_mixins import VisibleToAdmin
+from salesops.core.errors import NotPermitted
+from salesops.core.http import show_refusal
 from salesops.core.localized import localized
+
+
+class ThroughServicesMixin:
+    """For admins whose save_model calls a service: a refusal (ServiceError) undoes the whole
+    save, inlines included, and brings the user back to the form with the service's message,
+    as the page would show it. Old versions are shown, never restored: a restore would write
+    the row without the service."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            with transaction.atomic():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            show_refusal(request, exc)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise NotPermitted(_("An old version cannot be restored here; edit the record."))
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyScopedAdmin(admin.ModelAdmin):
+    """An event table: listed and shown, never added, changed or deleted in admin (only its
+    services write it), and scoped to the records the user sees on the pages."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class TierNamesAdminMixin:
@@ -76,7 +125,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(TierNamesAdminMixin, VisibleToAdmin):
+class CustomerAdmin(ThroughServicesMixin, TierNamesAdminMixin, VisibleToAdmin):
     list_display = [
         "name",
         "tier_name",
@@ -89,7 +138,8 @@ class CustomerAdmin(TierNamesAdminMixin, VisibleToAdmin):
     list_filter = ["tier", "rad_type", "status", "region", "is_key_account"]
     search_fields = ["name", "credit_code"]
     list_select_related = ["owner", "region"]
-    # Owner, cadence and pool fields change only through the services (reassign, log, pool).
+    # Owner, cadence and pool fields change only through the services (reassign, log, pool);
+    # a credit hold only through the receivables service that sets and lifts it.
     readonly_fields = [
         "owner",
         "owner_since",
@@ -101,6 +151,9 @@ class CustomerAdmin(TierNamesAdminMixin, VisibleToAdmin):
         "next_visit_due",
         "rad_type",
         "trailing_revenue",
+        "credit_hold",
+        "credit_hold_since",
+        "credit_hold_reason",
     ]
     inlines = [ContactInline]
 
@@ -125,25 +178,71 @@ class CustomerAdmin(TierNamesAdminMixin, VisibleToAdmin):
             **{field: form.cleaned_data[field] for field in form.changed_data},
         )
 
+    def save_formset(self, request, form, formset, change):
+        # Contacts as on the customer page: through contact_save (its checks, its history).
+        customer = form.instance
+        formset.save(commit=False)  # sorts the rows into new, changed and deleted
+        for contact in formset.deleted_objects:
+            contact.delete()
+        for contact_form in formset.forms:
+            if contact_form in formset.deleted_forms or not contact_form.has_changed():
+                continue
+            contact = contact_form.instance
+            contact_save(
+                actor=request.user,
+                customer=customer,
+                contact=contact if contact.pk else None,
+                **{name: contact_form.cleaned_data[name] for name in ContactInline.fields},
+            )
+
 
 @admin.register(FollowUp)
-class FollowUpAdmin(VisibleToAdmin):
+class FollowUpAdmin(ThroughServicesMixin, VisibleToAdmin):
     list_display = ["customer", "channel", "occurred_at", "author", "is_late"]
     list_filter = ["channel", "is_late"]
     search_fields = ["customer__name", "content"]
     list_select_related = ["customer", "author"]
-    raw_id_fields = ["customer", "contact", "author"]
+    # An entry is logged on the pages (by its author, at its time); admin corrects what was
+    # logged through followup_update, which moves the customer's cadence as logging does.
+    fields = [
+        "customer",
+        "author",
+        "logged_at",
+        "is_late",
+        "occurred_at",
+        "channel",
+        "contact",
+        "content",
+        "feedback",
+        "next_step",
+        "next_step_due",
+        "next_step_done_at",
+        "risk_note",
+    ]
+    readonly_fields = ["customer", "author", "logged_at", "is_late", "next_step_done_at"]
+    raw_id_fields = ["contact"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        followup_update(
+            actor=request.user,
+            followup=FollowUp.objects.get(pk=obj.pk),
+            **{f: form.cleaned_data[f] for f in form.changed_data if f in FOLLOWUP_EDIT_FIELDS},
+        )
+
+    def delete_model(self, request, obj):
+        followup_delete(actor=request.user, followup=obj)
+
+    def delete_queryset(self, request, queryset):
+        for followup in queryset:
+            followup_delete(actor=request.user, followup=followup)
 
 
 @admin.register(OwnershipEvent)
-class OwnershipEventAdmin(admin.ModelAdmin):
+class OwnershipEventAdmin(ReadOnlyScopedAdmin):
     list_display = ["customer", "kind", "from_owner", "to_owner", "actor", "created_at"]
     list_filter = ["kind"]
     search_fields = ["customer__name"]
     list_select_related = ["customer", "from_owner", "to_owner", "actor"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False

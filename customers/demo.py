@@ -9,9 +9,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from customers.credit_code import ALPHABET, check_character
 from customers.jobs import customer_release_idle
 from customers.models import Contact, Customer, FollowUp, TierRule
+from customers.rules.credit_code import ALPHABET, check_character
 from customers.services.customers import customer_create
 from customers.services.followups import followup_log
 from salesops.accounts.models import User

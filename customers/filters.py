@@ -8,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from customers.models import Customer, RadType
-from customers.selectors import tier_choices
-from customers.services.customers import assignable_owners
+from customers.selectors import assignable_owners, tier_choices
 from salesops.accounts.models import User
 from salesops.core.models import Region
 
@@ -74,7 +73,7 @@ class CustomerFilter(django_filters.FilterSet):
             return queryset
         if value:
             return queryset.overdue(self.today)
-        return queryset.exclude(next_followup_due__lt=self.today)
+        return queryset.within_cadence(self.today)
 
     @property
     def qs(self):

@@ -6,8 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Contact, Customer, FollowUp
-from customers.selectors import tier_choices
-from customers.services.customers import MANAGER_FIELDS, clean_credit_code
+from customers.selectors import customer_contacts, tier_choices
+from customers.services.customers import (
+    CONTACT_FIELDS,
+    CUSTOMER_FIELDS,
+    MANAGER_FIELDS,
+    clean_credit_code,
+)
 from customers.services.followups import NEXT_STEP_NEEDED
 from salesops.core.forms import NamedBlankChoiceMixin
 
@@ -15,32 +20,13 @@ from salesops.core.forms import NamedBlankChoiceMixin
 class CustomerForm(NamedBlankChoiceMixin, forms.ModelForm):
     class Meta:
         model = Customer
-        fields = [
-            "name",
-            "credit_code",
-            "legal_rep",
-            "address",
-            "phone",
-            "industry",
-            "region",
-            "source",
-            "status",
-            "tier",
-            "initial_need",
-            "deal_potential",
-            "buying_power",
-            "credit_rating",
-            "credit_limit",
-            "payment_terms_days",
-            "group",
-            "is_key_account",
-            "tier_locked",
-            "tier_lock_reason",
-        ]
+        # The fields the services take, in the form's order.
+        fields = [*CUSTOMER_FIELDS, "tier_locked", "tier_lock_reason"]
         widgets = {"initial_need": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, can_manage: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        self.can_manage = can_manage
         self.fields["tier"].choices = tier_choices()
         self.fields["credit_code"].widget.attrs.update(
             {"autocapitalize": "characters", "spellcheck": "false", "maxlength": 24}
@@ -64,11 +50,23 @@ class CustomerForm(NamedBlankChoiceMixin, forms.ModelForm):
     def changed_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.changed_data}
 
+    def create_values(self) -> dict:
+        """What customer_create takes: the fields filled in, and name, tier and status always;
+        manager fields only from a manager (they are disabled for anyone else)."""
+        values = {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k in self.changed_data or k in ("name", "tier", "status")
+        }
+        if not self.can_manage:
+            values = {k: v for k, v in values.items() if k not in MANAGER_FIELDS}
+        return values
+
 
 class ContactForm(NamedBlankChoiceMixin, forms.ModelForm):
     class Meta:
         model = Contact
-        fields = ["name", "title", "decision_role", "mobile", "phone", "email", "wechat", "note"]
+        fields = CONTACT_FIELDS
         widgets = {
             "note": forms.Textarea(attrs={"rows": 2}),
             "mobile": forms.TextInput(attrs={"inputmode": "tel"}),
@@ -117,7 +115,7 @@ class FollowUpForm(NamedBlankChoiceMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # A channel is required: no "---------" button among the choices.
         self.fields["channel"].choices = FollowUp.Channel.choices
-        self.fields["contact"].queryset = customer.contacts.all()
+        self.fields["contact"].queryset = customer_contacts(customer=customer)
         self.fields["opportunity"].queryset = customer.opportunities.open()
         self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
-from customers import cadence
 from customers.models import CrmSettings, Customer, FollowUp, OwnershipEvent, TierRule
+from customers.rules import cadence
 from salesops.accounts.models import Team, User
 from salesops.core.i18n import lazy_text
 from salesops.core.scheduling import scheduled_job

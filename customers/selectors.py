@@ -1,17 +1,30 @@
-"""Reads of customers, contacts and follow-ups, always scoped to the requesting user."""
+"""Reads of customers, contacts, follow-ups and the pool, always scoped to the requesting user:
+every list, filter choice, count and dropdown a page, export or service needs."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from customers import cadence
-from customers.models import Contact, Customer, FollowUp, OwnershipEvent, Tier, TierRule
+from customers.models import (
+    Contact,
+    CrmSettings,
+    Customer,
+    FollowUp,
+    OwnershipEvent,
+    Tier,
+    TierRule,
+)
+from customers.rules import cadence
+from salesops.accounts.access import role_of
 from salesops.accounts.models import User
+from salesops.accounts.roles import Role
 
 
-def customer_list(*, user, search: str = ""):
+def customer_list(*, user, search: str = "") -> QuerySet[Customer]:
     return (
         Customer.objects.visible_to(user).search(search).select_related("owner", "region", "group")
     )
@@ -22,12 +35,35 @@ def customer_get(*, user, pk: int) -> Customer:
     return get_object_or_404(customer_list(user=user), pk=pk)
 
 
+def customer_contacts(*, customer: Customer) -> QuerySet[Contact]:
+    """The contacts of a customer already fetched in scope: the detail page, the log form."""
+    return customer.contacts.all()
+
+
 def contact_get(*, user, customer: Customer, pk: int) -> Contact:
     return get_object_or_404(Contact.objects.visible_to(user), pk=pk, customer=customer)
 
 
 def followup_get(*, user, pk: int) -> FollowUp:
     return get_object_or_404(FollowUp.objects.visible_to(user).select_related("customer"), pk=pk)
+
+
+def crm_settings() -> CrmSettings:
+    return CrmSettings.load()
+
+
+def assignable_owners(actor) -> QuerySet[User]:
+    """Users `actor` may make a customer's owner: themselves (reps), their teams (managers),
+    any active rep or manager (admins)."""
+    users = User.objects.active().filter(groups__name__in=[Role.REP, Role.MANAGER]).distinct()
+    role = role_of(actor)
+    if role is Role.ADMIN:
+        return users
+    if role is Role.MANAGER:
+        return users.visible_to(actor)
+    if role is Role.REP:
+        return users.filter(pk=actor.pk)
+    return users.none()
 
 
 def tier_rules() -> dict[str, TierRule]:
@@ -50,8 +86,23 @@ def customer_timeline(*, customer: Customer):
     return customer.followups.select_related("contact", "author")
 
 
-def customer_ownership_events(*, customer: Customer):
+def customer_ownership_events(*, customer: Customer) -> QuerySet[OwnershipEvent]:
     return customer.ownership_events.select_related("from_owner", "to_owner", "actor")
+
+
+def customer_history(*, customer: Customer) -> QuerySet:
+    """The customer's saved versions, newest first, with who saved each."""
+    return customer.history.select_related("history_user").order_by("-history_date")
+
+
+def history_changes(records) -> list[dict]:
+    """Each version of a page of `customer_history` with its changes against the one before."""
+    rows = []
+    for record in records:
+        previous = record.prev_record
+        changes = record.diff_against(previous).changes if previous else []
+        rows.append({"record": record, "changes": changes})
+    return rows
 
 
 @dataclass(frozen=True)
@@ -89,7 +140,7 @@ def due_list(*, user, as_of: date) -> DueList:
     customers = (
         Customer.objects.visible_to(user)
         .owned()
-        .filter(Q(next_followup_due__lte=end) | Q(next_visit_due__lte=end))
+        .due_or_visit_due_by(end)
         .select_related("owner")
         .prefetch_related(Prefetch("contacts", queryset=Contact.objects.order_by("name")))
     )
@@ -180,7 +231,8 @@ def followup_compliance(*, user, as_of: date, since: date) -> list[ComplianceRow
         .annotate(Count("pk"))
     )
     late = dict(
-        FollowUp.objects.filter(author__in=owners, occurred_at__date__gte=since, is_late=True)
+        FollowUp.objects.filter(author__in=owners, occurred_at__date__gte=since)
+        .late()
         .values_list("author")
         .annotate(Count("pk"))
     )
@@ -198,18 +250,77 @@ def followup_compliance(*, user, as_of: date, since: date) -> list[ComplianceRow
     ]
 
 
-def pool_list(*, user):
-    from customers.services.pool import pool_visible_to
+# --- The pool (公海) ------------------------------------------------------------------------------
 
+
+def pool_visible_to(user) -> QuerySet[Customer]:
+    """Pool customers a user may see: their team's pool (reps), their teams' (managers), all."""
+    role = role_of(user)
+    pool = Customer.objects.in_pool()
+    if role in (Role.ADMIN, Role.FINANCE):
+        return pool
+    if role is Role.MANAGER:
+        return pool.filter(pool_team__manager=user)
+    if role is Role.REP and user.team_id:
+        return pool.filter(pool_team_id=user.team_id)
+    return pool.none()
+
+
+def pool_list(*, user) -> QuerySet[Customer]:
     return pool_visible_to(user).select_related("region", "pool_team").order_by("-pool_since")
+
+
+def pool_customer_get(*, user, pk: int) -> Customer | None:
+    """The pool customer `pk` if `user` sees it in a pool, else None (it may have just left)."""
+    return pool_visible_to(user).filter(pk=pk).first()
+
+
+def customer_for_reassign(*, user, pk: int) -> Customer:
+    """A customer a manager may hand over: one they see, owned or in a pool they see; Http404
+    otherwise."""
+    customer = Customer.objects.filter(pk=pk).first()
+    in_scope = customer is not None and (
+        customer_list(user=user).filter(pk=pk).exists()
+        or pool_visible_to(user).filter(pk=pk).exists()
+    )
+    if not in_scope:
+        raise Http404
+    return customer
+
+
+def claims_in_window(user, *, now: datetime) -> int:
+    """Claims in the 30 days up to `now`, and any stamped later: a concurrent claim that took
+    its clock reading a moment after ours must still count against the cap."""
+    return (
+        OwnershipEvent.objects.claims()
+        .filter(to_owner=user, created_at__gt=now - timedelta(days=30))
+        .count()
+    )
+
+
+def recently_taken_from_pool(user, pk: int) -> Customer | None:
+    """The customer `pk` if it sat in the pool of `user`'s team and was claimed or assigned to
+    someone of that team in the last day: a rep clicking "Claim" on a stale page gets told why
+    it is gone instead of a 404. None otherwise (nothing is revealed to other teams)."""
+    if role_of(user) is not Role.REP or not user.team_id:
+        return None
+    return (
+        Customer.objects.filter(
+            pk=pk,
+            owner__team_id=user.team_id,
+            ownership_events__kind__in=[OwnershipEvent.Kind.CLAIMED, OwnershipEvent.Kind.ASSIGNED],
+            ownership_events__created_at__gte=timezone.now() - timedelta(days=1),
+        )
+        .distinct()
+        .first()
+    )
 
 
 def recent_ownership_events(*, customer_ids) -> dict[int, OwnershipEvent]:
     """The latest release event per customer, for the pool page's "why"."""
     events = (
-        OwnershipEvent.objects.filter(
-            customer_id__in=customer_ids, kind=OwnershipEvent.Kind.RELEASED
-        )
+        OwnershipEvent.objects.releases()
+        .filter(customer_id__in=customer_ids)
         .select_related("from_owner")
         .order_by("customer_id", "-created_at")
     )

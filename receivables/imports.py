@@ -12,8 +12,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from customers import credit_code
 from customers.models import Customer
+from customers.rules import credit_code
 from receivables.models import Receivable
 from receivables.services import receivable_create
 from salesops.accounts.access import can_write

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from customers.urls import followup_urlpatterns
 from salesops.core import views as core_views
 
 admin.site.site_header = "SalesOps"
@@ -16,7 +17,7 @@ urlpatterns = [
     path("imports/", include("salesops.core.import_run_urls")),
     path("i18n/setlang/", core_views.language_set, name="set_language"),
     path("customers/", include("customers.urls")),
-    path("followups/", include("customers.followup_urls")),
+    path("followups/", include(followup_urlpatterns)),
     path("opportunities/", include("opportunities.urls")),
     path("receivables/", include("receivables.urls")),
     path("admin/", admin.site.urls),

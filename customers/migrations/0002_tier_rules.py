@@ -1,4 +1,4 @@
-"""Default tier rules (docs/customers.md, "Tiers") and the single customer-settings row."""
+"""Default tier rules (docs/customers.md, "Tiers and types") and the single customer-settings row."""
 
 from django.db import migrations
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
-from customers.cadence_sql import due_expression
+from customers.querysets import due_expression
 
 
 def compute_visit_cadence(apps, schema_editor):

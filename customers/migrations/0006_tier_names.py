@@ -1,5 +1,5 @@
-"""Tier rules get a name in Chinese and English (docs/customers.md): the one name of a tier
-everywhere; the tier choices keep only the letters."""
+"""Tier rules get a name in Chinese and English (docs/customers.md, "Tiers and types"): the one
+name of a tier everywhere; the tier choices keep only the letters."""
 
 from django.db import migrations, models
 

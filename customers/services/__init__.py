@@ -1,1 +1,1 @@
-"""Writes on customers, split by subdomain: customers, followups, pool, reminders, imports."""
+"""Writes on customers, split by subdomain: customers, followups, pool, reminders."""

@@ -9,13 +9,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers import cadence, cadence_sql, credit_code
+from customers import querysets
 from customers.models import Contact, CrmSettings, Customer, OwnershipEvent, TierRule
-from salesops.accounts.access import can_write, role_of
+from customers.rules import cadence, credit_code
+from customers.selectors import assignable_owners
+from salesops.accounts.access import can_manage, can_write
 from salesops.accounts.models import User
-from salesops.accounts.roles import Role
+from salesops.core.errors import NotPermitted, ServiceError
 
-CUSTOMER_FIELDS = {
+# The master data the services take, in the customer form's order (the form lists these).
+CUSTOMER_FIELDS = (
     "name",
     "credit_code",
     "legal_rep",
@@ -25,26 +28,38 @@ CUSTOMER_FIELDS = {
     "region",
     "source",
     "status",
+    "tier",
     "initial_need",
     "deal_potential",
-    "tier",
     "buying_power",
     "credit_rating",
     "credit_limit",
     "payment_terms_days",
     "group",
     "is_key_account",
-}
-# Only managers and admins change these: they steer resources and credit.
-MANAGER_FIELDS = {
-    "tier_locked",
-    "tier_lock_reason",
-    "credit_rating",
-    "credit_limit",
-    "payment_terms_days",
-    "is_key_account",
-    "group",
-}
+)
+# Only managers and admins change these: they steer resources and credit. The customer form
+# disables them for reps, and the import refuses them, from this one list.
+MANAGER_FIELDS = frozenset(
+    {
+        "tier_locked",
+        "tier_lock_reason",
+        "credit_rating",
+        "credit_limit",
+        "payment_terms_days",
+        "is_key_account",
+        "group",
+    }
+)
+
+
+def refuse_manager_fields(actor, fields: set[str]) -> None:
+    """NotPermitted when `fields` (manager-only fields being set) is not empty and the actor
+    is no manager: one message for the create, update and import paths."""
+    if fields and not can_manage(actor):
+        raise NotPermitted(
+            _("Only a manager may change: %(fields)s.") % {"fields": ", ".join(sorted(fields))}
+        )
 
 
 def _shown(char: str) -> str:
@@ -82,44 +97,31 @@ def credit_code_message(error: credit_code.CreditCodeError) -> str:
 
 
 def clean_credit_code(raw: str | None) -> str | None:
-    """Normalized code, None for blank; ValidationError naming the bad character or check digit."""
+    """Normalized code, None for blank; ServiceError naming the bad character or check digit."""
     if raw is None or not raw.strip():
         return None
     code = credit_code.normalize(raw)
     error = credit_code.validate(code)
     if error:
-        raise ValidationError({"credit_code": credit_code_message(error)})
+        raise ServiceError(credit_code_message(error), field="credit_code")
     return code
-
-
-def assignable_owners(actor):
-    """Users `actor` may make a customer's owner: themselves (reps), their teams (managers),
-    any active rep or manager (admins)."""
-    users = User.objects.active().filter(groups__name__in=[Role.REP, Role.MANAGER]).distinct()
-    role = role_of(actor)
-    if role is Role.ADMIN:
-        return users
-    if role is Role.MANAGER:
-        return users.visible_to(actor)
-    if role is Role.REP:
-        return users.filter(pk=actor.pk)
-    return users.none()
 
 
 def _require_write(actor) -> None:
     if not can_write(actor):
-        raise PermissionError(_("Your role may not change customers."))
+        raise NotPermitted(_("Your role may not change customers."))
 
 
 def _check_owner(actor, owner) -> None:
     if owner is None or not assignable_owners(actor).filter(pk=owner.pk).exists():
-        raise ValidationError({"owner": _("You cannot make this user the owner.")})
+        raise ServiceError(_("You cannot make this user the owner."), field="owner")
 
 
 def refresh_cadence(customer: Customer, *, rule: TierRule | None = None) -> None:
     """Recompute next_followup_due (last contact of any channel + the tier's follow-up
     interval) and next_visit_due (last on-site visit + the visit interval, none when the tier
-    has no visits) in memory; the caller saves. cadence_sql is the same rule in SQL."""
+    has no visits) in memory; the caller saves. querysets.due_expression is the same rule in
+    SQL."""
     rule = rule or TierRule.objects.get(tier=customer.tier)
     start = timezone.localdate(customer.owner_since or timezone.now())
     last = timezone.localdate(customer.last_followup_at) if customer.last_followup_at else None
@@ -147,7 +149,7 @@ def _validate(customer: Customer) -> None:
     try:
         customer.full_clean(exclude=["owner", "pool_team"])
     except ValidationError as exc:
-        raise ValidationError(exc.message_dict) from exc
+        raise ServiceError.for_fields(exc.message_dict) from exc
 
 
 @transaction.atomic
@@ -156,15 +158,10 @@ def customer_create(
 ) -> Customer:
     """Create a customer owned by `owner` (default: the actor) and record who created it."""
     _require_write(actor)
-    unknown = set(fields) - CUSTOMER_FIELDS - MANAGER_FIELDS
+    unknown = set(fields) - set(CUSTOMER_FIELDS) - MANAGER_FIELDS
     if unknown:
         raise TypeError(f"unknown customer fields: {sorted(unknown)}")
-    manager_only = MANAGER_FIELDS & set(fields)
-    if manager_only and role_of(actor) not in (Role.MANAGER, Role.ADMIN):
-        raise PermissionError(
-            _("Only a manager may change: %(fields)s.")
-            % {"fields": ", ".join(sorted(manager_only))}
-        )
+    refuse_manager_fields(actor, MANAGER_FIELDS & set(fields))
     now = now or timezone.now()
     owner = owner or actor
     _check_owner(actor, owner)
@@ -190,15 +187,12 @@ def customer_create(
 def customer_update(*, actor, customer: Customer, **fields: Any) -> Customer:
     """Change master data; tier and buying power changes recompute cadence and RAD type."""
     _require_write(actor)
-    unknown = set(fields) - CUSTOMER_FIELDS - MANAGER_FIELDS
+    unknown = set(fields) - set(CUSTOMER_FIELDS) - MANAGER_FIELDS
     if unknown:
         raise TypeError(f"unknown customer fields: {sorted(unknown)}")
-    manager_only = {f for f in MANAGER_FIELDS & set(fields) if getattr(customer, f) != fields[f]}
-    if manager_only and role_of(actor) not in (Role.MANAGER, Role.ADMIN):
-        raise PermissionError(
-            _("Only a manager may change: %(fields)s.")
-            % {"fields": ", ".join(sorted(manager_only))}
-        )
+    refuse_manager_fields(
+        actor, {f for f in MANAGER_FIELDS & set(fields) if getattr(customer, f) != fields[f]}
+    )
     if "credit_code" in fields:
         fields["credit_code"] = clean_credit_code(fields["credit_code"])
     if fields.get("tier_locked") is False:
@@ -209,8 +203,9 @@ def customer_update(*, actor, customer: Customer, **fields: Any) -> Customer:
         and customer.tier_locked
         and fields.get("tier_locked") is not False
     ):
-        raise ValidationError(
-            {"tier": _("The tier is locked: %(reason)s") % {"reason": customer.tier_lock_reason}}
+        raise ServiceError(
+            _("The tier is locked: %(reason)s") % {"reason": customer.tier_lock_reason},
+            field="tier",
         )
     for field, value in fields.items():
         setattr(customer, field, value)
@@ -226,15 +221,15 @@ def customer_reassign(
     *, actor, customer: Customer, new_owner: User, reason: str, now: datetime | None = None
 ) -> Customer:
     """A manager hands a customer to another rep; the change is an OwnershipEvent."""
-    if role_of(actor) not in (Role.MANAGER, Role.ADMIN):
-        raise PermissionError(_("Only a manager may reassign customers."))
+    if not can_manage(actor):
+        raise NotPermitted(_("Only a manager may reassign customers."))
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why the customer changes hands.")})
+        raise ServiceError(_("Say why the customer changes hands."), field="reason")
     _check_owner(actor, new_owner)
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if customer.owner_id == new_owner.pk:
-        raise ValidationError(
-            {"owner": _("%(user)s already owns this customer.") % {"user": new_owner}}
+        raise ServiceError(
+            _("%(user)s already owns this customer.") % {"user": new_owner}, field="owner"
         )
     previous = customer.owner
     kind = OwnershipEvent.Kind.REASSIGNED if previous else OwnershipEvent.Kind.ASSIGNED
@@ -275,16 +270,17 @@ def tier_rule_update(*, rule: TierRule, today: date | None = None) -> int:
     rule.save()
     today = today or timezone.localdate()
     return Customer.objects.filter(tier=rule.tier).update(
-        next_followup_due=cadence_sql.due_expression(
+        next_followup_due=querysets.due_expression(
             last_field="last_followup_at", interval_days=rule.followup_interval_days, today=today
         ),
-        next_visit_due=cadence_sql.due_expression(
+        next_visit_due=querysets.due_expression(
             last_field="last_visit_at", interval_days=rule.visit_interval_days, today=today
         ),
     )
 
 
-CONTACT_FIELDS = {"name", "title", "mobile", "phone", "email", "wechat", "decision_role", "note"}
+# In the contact form's order (the form lists these).
+CONTACT_FIELDS = ("name", "title", "decision_role", "mobile", "phone", "email", "wechat", "note")
 
 
 @transaction.atomic
@@ -293,12 +289,12 @@ def contact_save(
 ) -> Contact:
     """Create (contact=None) or update a contact of `customer`."""
     _require_write(actor)
-    unknown = set(fields) - CONTACT_FIELDS
+    unknown = set(fields) - set(CONTACT_FIELDS)
     if unknown:
         raise TypeError(f"unknown contact fields: {sorted(unknown)}")
     contact = contact or Contact(customer=customer)
     if contact.customer_id != customer.pk:
-        raise ValidationError(_("This contact belongs to another customer."))
+        raise ServiceError(_("This contact belongs to another customer."))
     for field, value in fields.items():
         setattr(contact, field, value)
     contact.full_clean()

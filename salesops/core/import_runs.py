@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -40,8 +40,8 @@ class _Importer:
 # Dotted paths: the core does not import the apps that import it.
 IMPORTERS = {
     ImportRun.Kind.CUSTOMERS: _Importer(
-        "customers.services.imports.customer_import_plan",
-        "customers.services.imports.customer_import_apply",
+        "customers.imports.customer_import_plan",
+        "customers.imports.customer_import_apply",
     ),
     ImportRun.Kind.OPENING_BALANCES: _Importer(
         "receivables.imports.opening_balance_import_plan",
@@ -120,7 +120,7 @@ def _check_and_apply(run: ImportRun) -> str:
         with run.file.open("rb") as upload:
             worksheet = _ProgressRows(open_worksheet(upload), run_id)
             plan = import_string(importer.plan)(actor=actor, worksheet=worksheet)
-    except (ExcelRefusedError, PermissionError) as exc:
+    except (ExcelRefusedError, PermissionError, PermissionDenied) as exc:
         _finish(run_id, status=failed, error=str(exc))
         return failed
     if not plan.ok:
@@ -138,7 +138,7 @@ def _check_and_apply(run: ImportRun) -> str:
     except ValidationError as exc:
         _finish(run_id, status=failed, error=" ".join(exc.messages))
         return failed
-    except PermissionError as exc:
+    except (PermissionError, PermissionDenied) as exc:
         _finish(run_id, status=failed, error=str(exc))
         return failed
     return ImportRun.Status.DONE

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from customers.cadence import (
+from customers.rules.cadence import (
     idle_days,
     is_logged_late,
     next_followup_due,

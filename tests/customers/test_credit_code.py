@@ -9,7 +9,7 @@ from django.utils.translation import override
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import uscc
 
-from customers.credit_code import (
+from customers.rules.credit_code import (
     ALPHABET,
     CreditCodeError,
     check_character,

@@ -17,6 +17,7 @@ from customers.services.customers import (
     tier_rule_update,
 )
 from customers.services.followups import followup_log
+from salesops.core.errors import NotPermitted
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,7 @@ def test_manager_assigns_within_their_teams_only(org):
 
 
 def test_finance_cannot_create_customers(org):
-    with pytest.raises(PermissionError):
+    with pytest.raises(NotPermitted):
         customer_create(actor=org["finance1"], owner=org["rep1"], name="丙公司")
     assert not Customer.objects.exists()
 
@@ -110,7 +111,7 @@ def test_a_locked_tier_cannot_be_changed_until_unlocked(org):
 
 def test_reps_cannot_change_credit_terms(org):
     customer = customer_create(actor=org["rep1"], name="甲公司")
-    with pytest.raises(PermissionError):
+    with pytest.raises(NotPermitted):
         customer_update(actor=org["rep1"], customer=customer, credit_limit=Decimal("9999999"))
     customer.refresh_from_db()
     assert customer.credit_limit == 0
@@ -142,7 +143,7 @@ def test_reassignment_is_recorded_with_reason_and_restarts_the_clock(org):
 @pytest.mark.parametrize(
     ("actor", "new_owner", "reason", "error"),
     [
-        ("rep1", "rep2", "原因", PermissionError),
+        ("rep1", "rep2", "原因", NotPermitted),
         ("manager1", "rep2", "  ", ValidationError),
         ("manager1", "rep3", "原因", ValidationError),  # not in manager1's teams
         ("manager1", "rep1", "原因", ValidationError),  # already the owner

@@ -11,7 +11,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from openpyxl import Workbook
 
-from customers.views import EXPORT_HEADERS
+from customers.exports import EXPORT_HEADERS
 from salesops.core.excel import build_workbook, write_cell
 from salesops.core.models import Region
 from tests.customers.xlsx_helpers import CODE_1, CODE_2, XLSX_TYPE, excel_time, read_sheet
@@ -319,7 +319,7 @@ def test_export_filters_cannot_widen_the_scope(client, org, customers):
 
 
 def test_export_beyond_the_limit_sends_back_to_the_list(client, org, customers, monkeypatch):
-    monkeypatch.setattr("customers.views.EXPORT_LIMIT", 2)
+    monkeypatch.setattr("customers.exports.EXPORT_LIMIT", 2)
     client.force_login(org["manager1"])
     response = client.get(reverse("customer_export"), {"tier": "C"})
     assert response.status_code == 302
@@ -327,7 +327,7 @@ def test_export_beyond_the_limit_sends_back_to_the_list(client, org, customers, 
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "符合条件的客户超过 2 个，请缩小筛选范围。"
     ]
-    monkeypatch.setattr("customers.views.EXPORT_LIMIT", 3)
+    monkeypatch.setattr("customers.exports.EXPORT_LIMIT", 3)
     assert len(names(client.get(reverse("customer_export"), {"tier": "C"}))) == 3
 
 

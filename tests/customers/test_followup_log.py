@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from customers.models import FollowUp
 from customers.services.customers import contact_save, customer_create
 from customers.services.followups import followup_log, followup_next_step_done
+from salesops.core.errors import NotPermitted
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -140,7 +141,7 @@ def test_contact_must_belong_to_the_customer(org, customer):
 
 
 def test_finance_may_not_log_follow_ups(org, customer):
-    with pytest.raises(PermissionError):
+    with pytest.raises(NotPermitted):
         followup_log(
             actor=org["finance1"],
             customer=customer,

@@ -21,14 +21,14 @@ from django.utils import translation
 from django.utils.html import escape
 from openpyxl import Workbook
 
-from customers.models import CrmSettings, Customer, OwnershipEvent
-from customers.services.imports import (
+from customers.imports import (
     ImportPlan,
     Problem,
     customer_import_apply,
     customer_import_plan,
 )
-from customers.views import SESSION_KEY
+from customers.models import CrmSettings, Customer, OwnershipEvent
+from customers.views.imports import SESSION_KEY
 from salesops.core import excel
 from salesops.core.excel import ExcelRefusedError, SheetLimits, open_worksheet
 from tests.customers.xlsx_helpers import (
@@ -1141,7 +1141,7 @@ def test_command_exit_status_in_a_real_process(tmp_path):
 def import_dir(monkeypatch, tmp_path) -> Path:
     """Uploads waiting for confirmation go to a private folder per test."""
     folder = tmp_path / "imports"
-    monkeypatch.setattr("customers.views.IMPORT_DIR", folder)
+    monkeypatch.setattr("customers.views.imports.IMPORT_DIR", folder)
     return folder
 
 

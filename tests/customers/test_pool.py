@@ -22,10 +22,12 @@ from django.utils import translation
 from customers import jobs, tasks
 from customers.jobs import PoolRunResult, customer_release_idle
 from customers.models import CrmSettings, Customer, OwnershipEvent, TierRule
+from customers.selectors import pool_visible_to
 from customers.services import pool
 from customers.services.customers import customer_create, customer_reassign
 from customers.services.followups import followup_log
-from customers.services.pool import pool_claim, pool_visible_to
+from customers.services.pool import pool_claim
+from salesops.core.errors import NotPermitted
 from salesops.core.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -494,7 +496,7 @@ def test_rep_of_another_team_cannot_claim(org):
     (customer,) = pooled(org, "甲公司")
     before = snapshot(customer)
 
-    with pytest.raises(PermissionError, match="该客户在其他团队的公海中"):
+    with pytest.raises(NotPermitted, match="该客户在其他团队的公海中"):
         pool_claim(actor=org["rep3"], customer=customer, now=CLAIM_AT)
 
     assert snapshot(customer) == before
@@ -506,7 +508,7 @@ def test_only_reps_claim_managers_assign(org, who):
     (customer,) = pooled(org, "甲公司")
     before = snapshot(customer)
 
-    with pytest.raises(PermissionError, match="只有销售代表可以领取客户"):
+    with pytest.raises(NotPermitted, match="只有销售代表可以领取客户"):
         pool_claim(actor=org[who], customer=customer, now=CLAIM_AT)
 
     assert snapshot(customer) == before

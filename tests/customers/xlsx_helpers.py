@@ -268,7 +268,7 @@ def understated_size_xlsx(columns: Sequence[str] = CUSTOMER_HEADER) -> bytes:
 def customer_rows(count: int, owners: Sequence[str], *, regions: Sequence[str] = ("华东",)):
     """A realistic customer sheet: header plus `count` rows with every column filled and a
     valid credit code on every other row."""
-    from customers.credit_code import check_character
+    from customers.rules.credit_code import check_character
 
     rows: list[list[Any]] = [CN_HEADERS]
     for n in range(count):

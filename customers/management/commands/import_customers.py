@@ -4,7 +4,7 @@ All or nothing: any bad row writes nothing, prints one line per problem as
 `row <n>, <column>: <message>` and exits 1. A clean file exits 0 with the counts.
 """
 
-from customers.services.imports import customer_import_apply, customer_import_plan
+from customers.imports import customer_import_apply, customer_import_plan
 from salesops.core.management.import_command import ImportCommand
 
 

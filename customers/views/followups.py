@@ -16,7 +16,7 @@ from customers.forms import FollowUpForm
 from customers.services.followups import followup_log, followup_next_step_done
 from salesops.accounts.access import can_write
 from salesops.accounts.decorators import role_required
-from salesops.accounts.roles import Role
+from salesops.accounts.roles import MANAGERS
 from salesops.core.http import posted, query_date, show_refusal
 
 
@@ -61,10 +61,8 @@ def followup_done(request, pk: int):
     followup = selectors.followup_get(user=request.user, pk=pk)
     try:
         followup_next_step_done(actor=request.user, followup=followup)
-    except PermissionError as exc:
-        raise PermissionDenied(str(exc)) from exc
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        show_refusal(request, exc)
     if request.htmx:
         return render(request, "customers/_next_step_done.html", {"followup": followup})
     target = request.POST.get("next", "")
@@ -89,7 +87,7 @@ def followup_due(request):
     )
 
 
-@role_required(Role.MANAGER, Role.ADMIN)
+@role_required(*MANAGERS)
 def followup_compliance(request):
     as_of = _as_of(request)
     since = as_of - timedelta(days=30)

@@ -11,20 +11,22 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from customers.models import CrmSettings, Customer, OwnershipEvent, Tier, TierRule
+from customers.selectors import assignable_owners
 from customers.services.customers import (
     MANAGER_FIELDS,
     _require_write,
-    assignable_owners,
     clean_credit_code,
     customer_reassign,
     refresh_cadence,
     refresh_rad_type,
+    refuse_manager_fields,
 )
-from salesops.accounts.access import role_of
-from salesops.accounts.roles import Role
+from salesops.accounts.access import can_manage
+from salesops.core.errors import ServiceError
 from salesops.core.excel import MAX_ROWS
 from salesops.core.imports import ImportSheet, Plan, Problem, blank
 from salesops.core.models import Region
+from salesops.core.money import parse_yuan
 from salesops.core.xlsx_reader import SheetRows
 
 __all__ = [
@@ -77,15 +79,6 @@ class ImportPlan(Plan[PlannedRow]):
         return sum(1 for row in self.rows if row.existing is not None)
 
 
-def _decimal(value: Any) -> Decimal:
-    if isinstance(value, bool):
-        raise InvalidOperation
-    number = Decimal(str(value).replace(",", "").strip())
-    if not number.is_finite() or number < 0 or number >= Decimal("1e12"):
-        raise InvalidOperation
-    return number.quantize(Decimal("0.01"))
-
-
 def _days(value: Any) -> int:
     """Whole days 0..720; 30 and "30" and 30.0 are fine, 30.5, "inf" and True are not."""
     if isinstance(value, bool):
@@ -120,7 +113,7 @@ def customer_import_plan(*, actor, worksheet: SheetRows) -> ImportPlan:
     # An exported list comes back as it went out: regions by their English name too.
     regions_en = {r.name_en: r for r in regions.values() if r.name_en}
     default_tier = CrmSettings.load().default_tier
-    may_manage = role_of(actor) in (Role.MANAGER, Role.ADMIN)
+    may_manage = can_manage(actor)
     visible_ids = set(Customer.objects.visible_to(actor).values_list("pk", flat=True))
     seen_names: dict[str, int] = {}
     seen_codes: dict[str, int] = {}
@@ -152,7 +145,7 @@ def customer_import_plan(*, actor, worksheet: SheetRows) -> ImportPlan:
         if not blank(raw.get("credit_code")):
             try:
                 code = clean_credit_code(str(raw["credit_code"]))
-            except ValidationError as exc:
+            except ServiceError as exc:
                 problem("credit_code", exc.message_dict["credit_code"][0])
             else:
                 if code in seen_codes:
@@ -189,7 +182,7 @@ def customer_import_plan(*, actor, worksheet: SheetRows) -> ImportPlan:
         for key in ("buying_power", "credit_limit"):
             if not blank(raw.get(key)):
                 try:
-                    values[key] = _decimal(raw[key])
+                    values[key] = parse_yuan(raw[key], round_to_cent=True)
                 except (InvalidOperation, ValueError):
                     problem(key, _("must be an amount in yuan, 0 or more"))
         if not blank(raw.get("payment_terms_days")):
@@ -280,20 +273,19 @@ def customer_import_apply(*, actor, plan: ImportPlan, now=None) -> tuple[int, in
         raise ValueError("a plan with problems cannot be applied")
     _require_write(actor)
     now = now or timezone.now()
-    may_manage = role_of(actor) in (Role.MANAGER, Role.ADMIN)
     allowed_owners = set(assignable_owners(actor).values_list("pk", flat=True))
     if any(row.values["owner"].pk not in allowed_owners for row in plan.rows):
-        raise ValidationError({"owner": _("You cannot make this user the owner.")})
+        raise ServiceError(_("You cannot make this user the owner."), field="owner")
     crm = CrmSettings.load()
     rules = {rule.tier: rule for rule in TierRule.objects.all()}
     creates = [row for row in plan.rows if row.existing is None]
     updates = [row for row in plan.rows if row.existing is not None]
     try:
         with transaction.atomic():  # a clash rolls back to here, then becomes a message
-            created = _create(actor, creates, crm=crm, rules=rules, now=now, may_manage=may_manage)
-            updated = _update(actor, updates, crm=crm, rules=rules, now=now, may_manage=may_manage)
+            created = _create(actor, creates, crm=crm, rules=rules, now=now)
+            updated = _update(actor, updates, crm=crm, rules=rules, now=now)
     except IntegrityError as exc:
-        raise ValidationError(
+        raise ServiceError(
             _(
                 "Another customer with the same name or credit code was saved meanwhile; check the "
                 "file again."
@@ -302,19 +294,16 @@ def customer_import_apply(*, actor, plan: ImportPlan, now=None) -> tuple[int, in
     return created, updated
 
 
-def _check_manager_fields(
-    customer: Customer | None, values: dict[str, Any], may_manage: bool
-) -> None:
+def _check_manager_fields(actor, customer: Customer | None, values: dict[str, Any]) -> None:
     """As customer_create (any manager field given) and customer_update (one that changes)."""
-    changed = sorted(
-        key
-        for key in MANAGER_FIELDS & set(values)
-        if customer is None or getattr(customer, key) != values[key]
+    refuse_manager_fields(
+        actor,
+        {
+            key
+            for key in MANAGER_FIELDS & set(values)
+            if customer is None or getattr(customer, key) != values[key]
+        },
     )
-    if changed and not may_manage:
-        raise PermissionError(
-            _("Only a manager may change: %(fields)s.") % {"fields": ", ".join(changed)}
-        )
 
 
 def _refresh(customer: Customer, *, crm, rules) -> None:
@@ -330,10 +319,10 @@ def _refresh(customer: Customer, *, crm, rules) -> None:
             validate_constraints=False,
         )
     except ValidationError as exc:
-        raise ValidationError(exc.message_dict) from exc
+        raise ServiceError.for_fields(exc.message_dict) from exc
 
 
-def _create(actor, rows, *, crm, rules, now, may_manage) -> int:
+def _create(actor, rows, *, crm, rules, now) -> int:
     customers, events = [], []
     for planned in rows:
         values = dict(planned.values)
@@ -341,7 +330,7 @@ def _create(actor, rows, *, crm, rules, now, may_manage) -> int:
         values["credit_code"] = clean_credit_code(values.get("credit_code"))
         values.setdefault("tier", crm.default_tier)
         customer = Customer(owner=owner, owner_since=now, **values)
-        _check_manager_fields(None, values, may_manage)
+        _check_manager_fields(actor, None, values)
         _refresh(customer, crm=crm, rules=rules)
         customers.append(customer)
     bulk_create_with_history(customers, Customer, batch_size=BATCH, default_user=actor)
@@ -360,7 +349,7 @@ def _create(actor, rows, *, crm, rules, now, may_manage) -> int:
     return len(customers)
 
 
-def _update(actor, rows, *, crm, rules, now, may_manage) -> int:
+def _update(actor, rows, *, crm, rules, now) -> int:
     if not rows:
         return 0
     for planned in rows:  # a new owner moves deals and writes an event: the service does both
@@ -385,13 +374,11 @@ def _update(actor, rows, *, crm, rules, now, may_manage) -> int:
         values.pop("owner")
         if "credit_code" in values:
             values["credit_code"] = clean_credit_code(values["credit_code"])
-        _check_manager_fields(customer, values, may_manage)
+        _check_manager_fields(actor, customer, values)
         if values.get("tier", customer.tier) != customer.tier and customer.tier_locked:
-            raise ValidationError(
-                {
-                    "tier": _("The tier is locked: %(reason)s")
-                    % {"reason": customer.tier_lock_reason}
-                }
+            raise ServiceError(
+                _("The tier is locked: %(reason)s") % {"reason": customer.tier_lock_reason},
+                field="tier",
             )
         for field, value in values.items():
             setattr(customer, field, value)

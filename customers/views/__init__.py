@@ -1,0 +1,1 @@
+"""Customer pages, one module per subdomain: customers, followups, pool, imports."""
