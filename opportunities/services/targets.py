@@ -17,6 +17,9 @@ from salesops.core.errors import NotPermitted, ServiceError
 
 # The three figures of a target; an adjustment changes one of them.
 TARGET_FIELDS = ("sales_target", "margin_target", "collection_target")
+# What target_set is given: whose target, which period, and the figures (the page's form and
+# admin's add form ask for exactly these).
+TARGET_SET_FIELDS = ("owner", "period", "period_start", *TARGET_FIELDS)
 
 
 def require_manager_of(actor, owner: User) -> None:
