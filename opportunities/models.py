@@ -170,7 +170,7 @@ class Opportunity(models.Model):
     def weighted_amount(self) -> Decimal:
         return weighted(self.amount, self.stage.win_probability)
 
-    # For templates, which cannot name Opportunity.Status: a status compared by its name once.
+    # The status asked by name, in services and templates (which cannot reach Opportunity.Status).
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN

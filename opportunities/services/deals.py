@@ -88,9 +88,8 @@ def opportunity_create(
 
 
 def refuse_closed(opportunity: Opportunity) -> None:
-    """Won and lost figures are history: reopen a lost deal to change it. The page and admin
-    refuse with this same message."""
-    if opportunity.status != Opportunity.Status.OPEN:
+    """Won and lost figures are history: reopen a lost deal to change it."""
+    if not opportunity.is_open:
         raise ServiceError(_("Only open deals can be edited."))
 
 
@@ -125,7 +124,7 @@ def opportunity_mark_lost(
         raise ServiceError(_("Choose why the deal was lost."), field="reason")
     now = now or timezone.now()
     opportunity = locked_in_scope(opportunity, actor)
-    if opportunity.status != Opportunity.Status.OPEN:
+    if not opportunity.is_open:
         raise ServiceError(_("Only an open deal can be lost."))
     opportunity.status = Opportunity.Status.LOST
     opportunity.lost_reason, opportunity.competitor = reason, competitor.strip()
@@ -151,7 +150,7 @@ def opportunity_reopen(
     require_write(actor)
     now = now or timezone.now()
     opportunity = locked_in_scope(opportunity, actor)
-    if opportunity.status != Opportunity.Status.LOST:
+    if not opportunity.is_lost:
         raise ServiceError(_("Only a lost deal can be reopened."))
     opportunity.status = Opportunity.Status.OPEN
     opportunity.lost_reason, opportunity.competitor, opportunity.lost_note = None, "", ""

@@ -72,7 +72,7 @@ def opportunity_move(
     require_write(actor)
     now = now or timezone.now()
     opportunity = locked_in_scope(opportunity, actor)
-    if opportunity.status != Opportunity.Status.OPEN:
+    if not opportunity.is_open:
         raise ServiceError(_("Only open deals move; reopen a lost deal first."))
     if to_level == COLLECTED_LEVEL:
         raise ServiceError(
@@ -119,7 +119,7 @@ def opportunity_mark_collected(
     opportunity = locked_in_scope(opportunity)
     if opportunity.stage.level == COLLECTED_LEVEL:
         return opportunity
-    if opportunity.status != Opportunity.Status.OPEN or opportunity.stage.level < COMMITTED_LEVEL:
+    if not opportunity.is_open or opportunity.stage.level < COMMITTED_LEVEL:
         raise ServiceError(_("Only a committed deal (level 5) can be marked fully collected."))
     current = opportunity.stage.level
     opportunity.stage = FunnelStage.objects.get(level=COLLECTED_LEVEL)
