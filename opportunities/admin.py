@@ -1,6 +1,9 @@
-"""Admin: funnel stages with their checklists, lost reasons, and read views of deals/targets."""
+"""Admin: funnel stages with their checklists and lost reasons are data edited here; deals,
+targets and their history are changed only through the opportunities services, as on the pages."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from opportunities.models import (
@@ -12,7 +15,38 @@ from opportunities.models import (
     StageChange,
     TargetAdjustment,
 )
+from opportunities.services.deals import OPPORTUNITY_FIELDS, opportunity_update
+from opportunities.services.targets import TARGET_SET_FIELDS, target_check, target_set
 from salesops.accounts.admin_mixins import VisibleToAdmin
+
+
+class NoRevertMixin:
+    """simple_history's "revert to this version" saves an old row as it was: stage, status or a
+    target's figures would change past their services. History stays readable, not restorable."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class EventAdmin(admin.ModelAdmin):
+    """An event table: rows are written by services only; staff see those of visible_to."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ChecklistInline(admin.TabularInline):
@@ -37,14 +71,17 @@ class LostReasonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(VisibleToAdmin):
-    """Read-mostly: stage, status and owner change through the app's services only."""
+class OpportunityAdmin(NoRevertMixin, VisibleToAdmin):
+    """The fields the edit page offers, saved through opportunity_update; stage, status and
+    owner change through their own services only. A won or lost deal is read-only here, as it
+    is on the page."""
 
     list_display = ["name", "customer", "owner", "stage", "status", "amount", "expected_close"]
     list_filter = ["status", "stage"]
     search_fields = ["name", "customer__name"]
     list_select_related = ["customer", "owner", "stage"]
-    readonly_fields = [
+    fields = [
+        *OPPORTUNITY_FIELDS,
         "customer",
         "owner",
         "stage",
@@ -54,38 +91,93 @@ class OpportunityAdmin(VisibleToAdmin):
         "closed_at",
         "lost_reason",
         "competitor",
+        "lost_note",
         "created_at",
     ]
-    exclude = ["checked_items"]
+    readonly_fields = [name for name in fields if name not in OPPORTUNITY_FIELDS]
 
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not obj.is_open:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a deal would take its stage history and the funnel's figures with it.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # Only what the form changed, and through the service: it locks the row, checks scope
+        # and role, and refuses a deal closed since the form was opened.
+        opportunity_update(
+            actor=request.user,
+            opportunity=obj,
+            **{name: form.cleaned_data[name] for name in form.changed_data},
+        )
+
+
+class SalesTargetAddForm(forms.ModelForm):
+    """Asks target_check what target_set would refuse, so admin shows it on the form."""
+
+    actor = None  # set by SalesTargetAdmin.get_form
+
+    class Meta:
+        model = SalesTarget
+        fields = TARGET_SET_FIELDS
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            # The checked, unsaved target: what the admin's confirmation message names.
+            self.instance = target_check(
+                actor=self.actor, **{name: cleaned[name] for name in TARGET_SET_FIELDS}
+            )
+        return cleaned
+
+    def _post_clean(self):
+        # target_check ran the model's full_clean already; twice would say it twice.
+        pass
+
+
+@admin.register(SalesTarget)
+class SalesTargetAdmin(NoRevertMixin, VisibleToAdmin):
+    """A target is added through target_set (period check, the rep's manager only) and never
+    edited here: a change is an adjustment request, approved on the targets page."""
+
+    list_display = ["owner", "period", "period_start", "sales_target", "collection_target"]
+    list_filter = ["period"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            return super().get_form(request, obj, change=change, **kwargs)
+        form = super().get_form(request, obj, change=change, form=SalesTargetAddForm, **kwargs)
+        form.actor = request.user
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        saved = target_set(
+            actor=request.user,
+            **{name: form.cleaned_data[name] for name in TARGET_SET_FIELDS},
+        )
+        obj.pk = saved.pk  # the admin's message and redirect name the saved target
+
 
 @admin.register(StageChange)
-class StageChangeAdmin(admin.ModelAdmin):
+class StageChangeAdmin(EventAdmin):
     list_display = ["opportunity", "kind", "from_level", "to_level", "changed_at", "changed_by"]
     list_filter = ["kind"]
     list_select_related = ["opportunity", "changed_by"]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-
-@admin.register(SalesTarget)
-class SalesTargetAdmin(VisibleToAdmin):
-    list_display = ["owner", "period", "period_start", "sales_target", "collection_target"]
-    list_filter = ["period"]
-    readonly_fields = ["sales_target", "margin_target", "collection_target"]
-
 
 @admin.register(TargetAdjustment)
-class TargetAdjustmentAdmin(admin.ModelAdmin):
+class TargetAdjustmentAdmin(EventAdmin):
+    """Requested and decided on the targets page only (target_adjustment_request/_decide)."""
+
     list_display = ["target", "field", "old_value", "new_value", "state", "requested_by"]
     list_filter = ["state"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    list_select_related = ["target__owner", "requested_by"]

@@ -10,9 +10,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.models import Customer
-from opportunities import services
 from opportunities.models import ChecklistItem, LostReason, Opportunity, SalesTarget
-from opportunities.selectors import period_bounds
+from opportunities.rules.periods import period_bounds
+from opportunities.services.contacts import deal_contact_set
+from opportunities.services.deals import opportunity_create, opportunity_mark_lost
+from opportunities.services.stages import (
+    opportunity_mark_collected,
+    opportunity_move,
+    opportunity_tick,
+)
+from opportunities.services.targets import target_set
 from salesops.accounts.models import User
 
 PRODUCTS = [
@@ -54,7 +61,7 @@ def seed_opportunities(*, today=None) -> int:
         start_day = today - timedelta(days=rng.randint(20, 150))
         moment = timezone.make_aware(datetime.combine(start_day, time(10)), tz)
         outcome = rng.choice(OUTCOMES)
-        deal = services.opportunity_create(
+        deal = opportunity_create(
             actor=owner,
             customer=customer,
             now=moment,
@@ -66,7 +73,7 @@ def seed_opportunities(*, today=None) -> int:
         created += 1
         contacts = list(customer.contacts.all())
         if contacts:
-            services.deal_contact_set(
+            deal_contact_set(
                 actor=owner,
                 opportunity=deal,
                 contact=contacts[0],
@@ -82,13 +89,11 @@ def seed_opportunities(*, today=None) -> int:
             if moment.date() >= today:
                 break
             ticked |= set(items_by_level.get(level, []))
-            services.opportunity_tick(actor=owner, opportunity=deal, item_ids=ticked, now=moment)
-            deal = services.opportunity_move(
-                actor=owner, opportunity=deal, to_level=level, now=moment
-            )
+            opportunity_tick(actor=owner, opportunity=deal, item_ids=ticked, now=moment)
+            deal = opportunity_move(actor=owner, opportunity=deal, to_level=level, now=moment)
         if outcome == 0:
             moment += timedelta(days=rng.randint(3, 15))
-            services.opportunity_mark_lost(
+            opportunity_mark_lost(
                 actor=owner,
                 opportunity=deal,
                 reason=rng.choice(reasons),
@@ -97,7 +102,7 @@ def seed_opportunities(*, today=None) -> int:
             )
         elif outcome == 6 and deal.stage.level == 5:
             moment += timedelta(days=rng.randint(10, 30))
-            services.opportunity_mark_collected(opportunity=deal, now=min(moment, timezone.now()))
+            opportunity_mark_collected(opportunity=deal, now=min(moment, timezone.now()))
     _seed_targets(today)
     return created
 
@@ -111,7 +116,7 @@ def _seed_targets(today) -> None:
             if SalesTarget.objects.filter(owner=seller, period=period, period_start=start).exists():
                 continue
             scale = Decimal("0.5") if seller.groups.filter(name="manager").exists() else Decimal(1)
-            services.target_set(
+            target_set(
                 actor=admin,
                 owner=seller,
                 period=period,

@@ -4,13 +4,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opportunities.models import DealContact, LostReason, Opportunity, SalesTarget
+from opportunities.services.deals import OPPORTUNITY_FIELDS
+from opportunities.services.targets import TARGET_FIELDS, TARGET_SET_FIELDS
 from salesops.core.forms import NamedBlankChoiceMixin
 
 
 class OpportunityForm(NamedBlankChoiceMixin, forms.ModelForm):
     class Meta:
         model = Opportunity
-        fields = ["name", "amount", "expected_close", "source", "description"]
+        fields = OPPORTUNITY_FIELDS
         widgets = {
             "expected_close": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -46,14 +48,7 @@ class DealContactForm(NamedBlankChoiceMixin, forms.Form):
 class TargetForm(NamedBlankChoiceMixin, forms.ModelForm):
     class Meta:
         model = SalesTarget
-        fields = [
-            "owner",
-            "period",
-            "period_start",
-            "sales_target",
-            "margin_target",
-            "collection_target",
-        ]
+        fields = TARGET_SET_FIELDS
         widgets = {"period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, owners, **kwargs):
@@ -61,14 +56,17 @@ class TargetForm(NamedBlankChoiceMixin, forms.ModelForm):
         self.fields["owner"].queryset = owners
 
 
+# How the adjustment form names each of the target's figures.
+TARGET_LABELS = {
+    "sales_target": _("Sales target"),
+    "margin_target": _("Gross margin target"),
+    "collection_target": _("Collection target"),
+}
+
+
 class AdjustmentForm(NamedBlankChoiceMixin, forms.Form):
     field = forms.ChoiceField(
-        label=_("Target"),
-        choices=[
-            ("sales_target", _("Sales target")),
-            ("margin_target", _("Gross margin target")),
-            ("collection_target", _("Collection target")),
-        ],
+        label=_("Target"), choices=[(name, TARGET_LABELS[name]) for name in TARGET_FIELDS]
     )
     new_value = forms.DecimalField(
         label=_("New value (CNY)"), min_value=0, max_digits=14, decimal_places=2

@@ -14,10 +14,17 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from customers.models import Contact
-from opportunities.querysets import OpportunityQuerySet, StageChangeQuerySet, TargetQuerySet
+from opportunities.querysets import (
+    OpportunityQuerySet,
+    StageChangeQuerySet,
+    TargetAdjustmentQuerySet,
+    TargetQuerySet,
+)
+from opportunities.rules.metrics import weighted
 from salesops.core.localized import LocalizedNameMixin
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+COMMITTED_LEVEL = 5  # 已承诺: contract signed; first reaching it counts toward the target
 COLLECTED_LEVEL = 6  # 安全收回全款: reached only through opportunity_mark_collected
 
 
@@ -161,9 +168,16 @@ class Opportunity(models.Model):
 
     @property
     def weighted_amount(self) -> Decimal:
-        from opportunities.metrics import weighted
-
         return weighted(self.amount, self.stage.win_probability)
+
+    # The status asked by name, in services and templates (which cannot reach Opportunity.Status).
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_lost(self) -> bool:
+        return self.status == self.Status.LOST
 
 
 class ChecklistTick(models.Model):
@@ -326,6 +340,8 @@ class TargetAdjustment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TargetAdjustmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("target adjustment")

@@ -1,4 +1,6 @@
-"""Named filters on opportunities, stage history and targets."""
+"""Named filters on opportunities, stage history, targets and their adjustments."""
+
+from django.db.models import Q
 
 from salesops.accounts.access import VisibleToQuerySet
 
@@ -11,8 +13,32 @@ class OpportunityQuerySet(VisibleToQuerySet):
     def open(self):
         return self.filter(status="open")
 
+    def won(self):
+        return self.filter(status="won")
+
     def lost(self):
         return self.filter(status="lost")
+
+    def not_lost(self):
+        """Open and won: what still counts as committed once it reached level 5."""
+        return self.exclude(status="lost")
+
+    def open_or_won_since(self, since):
+        """The board's cards: open deals, and those won (collected) at or after `since`."""
+        return self.filter(Q(status="open") | Q(status="won", closed_at__gte=since))
+
+    def with_status(self, status: str):
+        """One of Opportunity.Status, chosen on a page (the list's status filter)."""
+        return self.filter(status=status)
+
+    def at_level(self, level: int):
+        return self.filter(stage__level=level)
+
+    def below_level(self, level: int):
+        return self.filter(stage__level__lt=level)
+
+    def from_level(self, level: int):
+        return self.filter(stage__level__gte=level)
 
 
 class StageChangeQuerySet(VisibleToQuerySet):
@@ -21,3 +47,10 @@ class StageChangeQuerySet(VisibleToQuerySet):
 
 class TargetQuerySet(VisibleToQuerySet):
     owner_path = "owner"
+
+
+class TargetAdjustmentQuerySet(VisibleToQuerySet):
+    owner_path = "target__owner"
+
+    def pending(self):
+        return self.filter(state="pending")

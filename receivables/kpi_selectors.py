@@ -12,7 +12,7 @@ from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
 from opportunities.models import SalesTarget
-from opportunities.selectors import period_bounds
+from opportunities.rules.periods import period_bounds
 from receivables import kpis as rules
 from receivables.models import (
     CollectionClass,

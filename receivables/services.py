@@ -327,7 +327,7 @@ def _after_collection(receivables) -> None:
     """A committed deal reaches level 6 when the money collected on its receivables covers the
     deal amount and none of them is open. Written-off debt is not money collected."""
     from opportunities.models import Opportunity
-    from opportunities.services import opportunity_mark_collected
+    from opportunities.services.stages import opportunity_mark_collected
 
     opportunity_ids = {r.opportunity_id for r in receivables if r.opportunity_id}
     for opportunity in Opportunity.objects.filter(
@@ -343,7 +343,7 @@ def _after_reversal(receivable_ids, *, now: datetime) -> None:
     """A voided payment that reopens a receivable of a deal already marked collected takes the
     deal back to level 5."""
     from opportunities.models import Opportunity
-    from opportunities.services import opportunity_collection_reversed
+    from opportunities.services.stages import opportunity_collection_reversed
 
     for opportunity in Opportunity.objects.filter(
         receivables__pk__in=receivable_ids, stage__level=6

@@ -1,4 +1,5 @@
-"""The 6-level funnel of docs/opportunities.md with its entry checklists, and common lost reasons."""
+"""The 6-level funnel (levels, names, win probabilities; docs/opportunities.md) with its entry
+checklists, and common lost reasons."""
 
 from django.db import migrations
 

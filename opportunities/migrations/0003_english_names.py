@@ -1,4 +1,4 @@
-"""English names for the funnel stages (docs/opportunities.md) and the seeded lost reasons."""
+"""English names for the funnel stages and the seeded lost reasons."""
 
 from django.db import migrations, models
 

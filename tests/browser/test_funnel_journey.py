@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from opportunities.selectors import funnel
+from opportunities.selectors.funnel import funnel
 from salesops.accounts.models import User
 from tests.browser.conftest import screenshot
 from tests.browser.test_due_list_journey import log_in

@@ -7,8 +7,10 @@ from importlib import import_module
 from zoneinfo import ZoneInfo
 
 from customers.services.customers import contact_save, customer_create
-from opportunities import services
 from opportunities.models import ChecklistItem, LostReason
+from opportunities.services.contacts import deal_contact_set
+from opportunities.services.deals import opportunity_create, opportunity_mark_lost
+from opportunities.services.stages import opportunity_move, opportunity_tick
 
 SH = ZoneInfo("Asia/Shanghai")
 # The seeded funnel: (level, name, win %, [checklist item texts]) from the data migration.
@@ -28,7 +30,7 @@ def make_customer(actor, name: str):
 
 
 def new_deal(actor, customer, *, amount="100000", name="产线改造", when=None, close=None, **kw):
-    return services.opportunity_create(
+    return opportunity_create(
         actor=actor,
         customer=customer,
         name=name,
@@ -51,7 +53,7 @@ def item_ids(up_to_level: int, *, but=None) -> set[int]:
 
 def name_contacts(actor, deal) -> None:
     """王总: primary contact and decision maker of the deal."""
-    services.deal_contact_set(
+    deal_contact_set(
         actor=actor,
         opportunity=deal,
         contact=deal.customer.contacts.get(name="王总"),
@@ -62,18 +64,16 @@ def name_contacts(actor, deal) -> None:
 
 def ready_for(actor, deal, level: int) -> None:
     """Meet every gate up to `level`: all items ticked, primary decision maker named."""
-    services.opportunity_tick(actor=actor, opportunity=deal, item_ids=item_ids(level))
+    opportunity_tick(actor=actor, opportunity=deal, item_ids=item_ids(level))
     name_contacts(actor, deal)
 
 
 def move(actor, deal, level: int, when: datetime, note: str = ""):
-    return services.opportunity_move(
-        actor=actor, opportunity=deal, to_level=level, now=when, note=note
-    )
+    return opportunity_move(actor=actor, opportunity=deal, to_level=level, now=when, note=note)
 
 
 def lose(actor, deal, when: datetime, *, reason="价格偏高", competitor="", note=""):
-    return services.opportunity_mark_lost(
+    return opportunity_mark_lost(
         actor=actor,
         opportunity=deal,
         reason=LostReason.objects.get(name=reason),

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from opportunities import selectors
 from opportunities.models import FunnelStage, LostReason
+from opportunities.selectors import deals as deal_selectors
 from tests.factories import OpportunityFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def test_column_totals_count_amount_and_weighted_per_level(org, book, django_ass
     rep1 = org["rep1"]
     assert rep1.role  # the role is looked up once per user; not part of the board's reads
     with django_assert_num_queries(3):  # stages, the cards, one grouped query for the sums
-        columns = selectors.board(user=rep1)
+        columns = deal_selectors.board(user=rep1)
     assert [(c.stage.level, c.count, c.amount, c.weighted) for c in columns] == [
         # 123,457.28 × 10 % = 12,345.728 → 12,345.73, rounded once on the sum
         (1, 2, D("123457.28"), D("12345.73")),

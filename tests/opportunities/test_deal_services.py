@@ -12,7 +12,6 @@ from django.utils.translation import override
 
 from customers.models import FollowUp
 from customers.services.followups import followup_log
-from opportunities import selectors, services
 from opportunities.models import (
     ChecklistItem,
     ChecklistTick,
@@ -21,6 +20,12 @@ from opportunities.models import (
     Opportunity,
     StageChange,
 )
+from opportunities.selectors import deals as deal_selectors
+from opportunities.selectors import funnel as funnel_selectors
+from opportunities.services.contacts import deal_contact_remove, deal_contact_set
+from opportunities.services.deals import opportunity_create, opportunity_reopen, opportunity_update
+from opportunities.services.stages import opportunity_mark_collected, opportunity_tick
+from salesops.core.errors import NotPermitted
 from tests.opportunities.funnel_helpers import (
     at,
     lose,
@@ -55,7 +60,7 @@ def nothing_created() -> bool:
 
 
 def test_a_rep_creates_a_deal_on_their_customer_owned_by_them(org, customers):
-    deal = services.opportunity_create(
+    deal = opportunity_create(
         actor=org["rep1"],
         customer=customers["rep1"],
         name="  产线改造 ",
@@ -90,7 +95,7 @@ def test_a_deal_needs_a_positive_amount(org, customers):
 
 
 def test_finance_cannot_create_a_deal(org, customers):
-    with override("en"), pytest.raises(PermissionError) as refused:
+    with override("en"), pytest.raises(NotPermitted) as refused:
         new_deal(org["finance1"], customers["rep1"])
     assert str(refused.value) == "Your role may not change opportunities."
     assert nothing_created()
@@ -100,24 +105,24 @@ def test_finance_cannot_create_a_deal(org, customers):
     "write",
     [
         lambda who, deal: move(who, deal, 1, T0),
-        lambda who, deal: services.opportunity_tick(actor=who, opportunity=deal, item_ids=set()),
-        lambda who, deal: services.opportunity_update(actor=who, opportunity=deal, name="改名"),
+        lambda who, deal: opportunity_tick(actor=who, opportunity=deal, item_ids=set()),
+        lambda who, deal: opportunity_update(actor=who, opportunity=deal, name="改名"),
         lambda who, deal: lose(who, deal, T0),
-        lambda who, deal: services.opportunity_reopen(actor=who, opportunity=deal),
-        lambda who, deal: services.deal_contact_set(
+        lambda who, deal: opportunity_reopen(actor=who, opportunity=deal),
+        lambda who, deal: deal_contact_set(
             actor=who,
             opportunity=deal,
             contact=deal.customer.contacts.get(name="王总"),
             role="decision_maker",
         ),
-        lambda who, deal: services.deal_contact_remove(
+        lambda who, deal: deal_contact_remove(
             actor=who, opportunity=deal, contact=deal.customer.contacts.get(name="王总")
         ),
     ],
     ids=["move", "tick", "update", "lose", "reopen", "contact-set", "contact-remove"],
 )
 def test_finance_cannot_work_a_deal(org, deal, write):
-    with pytest.raises(PermissionError):
+    with pytest.raises(NotPermitted):
         write(org["finance1"], deal)
     deal.refresh_from_db()
     assert (deal.name, deal.stage.level, deal.status) == ("产线改造", 1, "open")
@@ -127,7 +132,7 @@ def test_finance_cannot_work_a_deal(org, deal, write):
 
 @pytest.mark.parametrize("other", ["rep2", "rep3"])
 def test_a_rep_cannot_create_a_deal_on_another_reps_customer(org, customers, other):
-    with override("en"), pytest.raises(PermissionError) as refused:
+    with override("en"), pytest.raises(NotPermitted) as refused:
         new_deal(org["rep1"], customers[other])
     assert str(refused.value) == "You cannot add deals to this customer."
     assert nothing_created()
@@ -160,7 +165,7 @@ def test_a_manager_cannot_give_a_deal_outside_their_team(org, customers):
 
 
 def test_a_manager_cannot_create_deals_on_another_teams_customer(org, customers):
-    with pytest.raises(PermissionError):
+    with pytest.raises(NotPermitted):
         new_deal(org["manager1"], customers["rep3"])
     assert nothing_created()
 
@@ -174,7 +179,7 @@ def test_an_admin_creates_a_deal_for_anyone(org, customers):
 
 
 def test_update_changes_the_allowed_fields_only(org, deal):
-    updated = services.opportunity_update(
+    updated = opportunity_update(
         actor=org["rep1"],
         opportunity=deal,
         name="产线改造二期",
@@ -188,9 +193,9 @@ def test_update_changes_the_allowed_fields_only(org, deal):
     )
 
     with pytest.raises(TypeError, match="stage"):
-        services.opportunity_update(actor=org["rep1"], opportunity=deal, stage=None)
+        opportunity_update(actor=org["rep1"], opportunity=deal, stage=None)
     with pytest.raises(ValidationError):
-        services.opportunity_update(actor=org["rep1"], opportunity=deal, amount=Decimal("-1"))
+        opportunity_update(actor=org["rep1"], opportunity=deal, amount=Decimal("-1"))
     deal.refresh_from_db()
     assert (deal.amount, deal.stage.level) == (Decimal("650000.00"), 1)
 
@@ -200,10 +205,8 @@ def test_update_changes_the_allowed_fields_only(org, deal):
 
 def test_ticking_makes_exactly_the_given_items_ticked_with_who_and_when(org, deal):
     first, second, third = ChecklistItem.objects.filter(stage__level=1)[:3]
-    services.opportunity_tick(
-        actor=org["rep1"], opportunity=deal, item_ids={first.pk, second.pk}, now=T0
-    )
-    services.opportunity_tick(
+    opportunity_tick(actor=org["rep1"], opportunity=deal, item_ids={first.pk, second.pk}, now=T0)
+    opportunity_tick(
         actor=org["manager1"],
         opportunity=deal,
         item_ids={second.pk, third.pk},
@@ -226,11 +229,11 @@ def test_an_unknown_or_inactive_item_is_refused_and_nothing_is_ticked(org, deal)
     retired = ChecklistItem.objects.filter(stage__level=2).first()
     retired.active = False
     retired.save()
-    services.opportunity_tick(actor=org["rep1"], opportunity=deal, item_ids={first.pk})
+    opportunity_tick(actor=org["rep1"], opportunity=deal, item_ids={first.pk})
 
     for bad in ({first.pk, 999_999}, {first.pk, retired.pk}):
         with override("en"), pytest.raises(ValidationError) as refused:
-            services.opportunity_tick(actor=org["rep1"], opportunity=deal, item_ids=bad)
+            opportunity_tick(actor=org["rep1"], opportunity=deal, item_ids=bad)
         assert refused.value.messages == ["Unknown checklist item."]
         assert set(deal.ticks.values_list("item_id", flat=True)) == {first.pk}
 
@@ -240,9 +243,9 @@ def test_checklist_by_level_lists_active_items_of_levels_1_to_5_with_their_ticks
     retired.active = False
     retired.save()
     ticked = ChecklistItem.objects.get(stage__level=2, sort_order=2)
-    services.opportunity_tick(actor=org["rep1"], opportunity=deal, item_ids={ticked.pk})
+    opportunity_tick(actor=org["rep1"], opportunity=deal, item_ids={ticked.pk})
 
-    checklist = selectors.checklist_by_level(deal)
+    checklist = deal_selectors.checklist_by_level(deal)
 
     assert [(stage.level, len(items)) for stage, items in checklist] == [
         (1, 5),
@@ -267,7 +270,7 @@ def test_checklist_by_level_lists_active_items_of_levels_1_to_5_with_their_ticks
 def test_a_deal_contact_must_be_a_contact_of_the_deals_customer(org, customers, deal):
     stranger = customers["rep2"].contacts.get(name="王总")
     with override("en"), pytest.raises(ValidationError) as refused:
-        services.deal_contact_set(
+        deal_contact_set(
             actor=org["rep1"], opportunity=deal, contact=stranger, role="decision_maker"
         )
     assert refused.value.message_dict == {
@@ -279,7 +282,7 @@ def test_a_deal_contact_must_be_a_contact_of_the_deals_customer(org, customers, 
 @pytest.mark.parametrize("role", ["", "boss", "Decision maker"])
 def test_a_deal_contact_needs_a_valid_role(org, deal, role):
     with override("en"), pytest.raises(ValidationError) as refused:
-        services.deal_contact_set(
+        deal_contact_set(
             actor=org["rep1"],
             opportunity=deal,
             contact=deal.customer.contacts.get(name="王总"),
@@ -291,10 +294,10 @@ def test_a_deal_contact_needs_a_valid_role(org, deal, role):
 
 def test_marking_a_contact_primary_unmarks_the_others(org, deal):
     wang, li = deal.customer.contacts.get(name="王总"), deal.customer.contacts.get(name="李工")
-    services.deal_contact_set(
+    deal_contact_set(
         actor=org["rep1"], opportunity=deal, contact=wang, role="decision_maker", is_primary=True
     )
-    services.deal_contact_set(
+    deal_contact_set(
         actor=org["rep1"], opportunity=deal, contact=li, role="purchaser", is_primary=True
     )
 
@@ -304,16 +307,16 @@ def test_marking_a_contact_primary_unmarks_the_others(org, deal):
 
 def test_setting_a_contact_again_changes_its_role_in_place(org, deal):
     wang = deal.customer.contacts.get(name="王总")
-    services.deal_contact_set(
+    deal_contact_set(
         actor=org["rep1"], opportunity=deal, contact=wang, role="influencer", is_primary=True
     )
-    services.deal_contact_set(
+    deal_contact_set(
         actor=org["rep1"], opportunity=deal, contact=wang, role="decision_maker", is_primary=True
     )
     assert list(deal.deal_contacts.values_list("contact__name", "role", "is_primary")) == [
         ("王总", "decision_maker", True)
     ]
-    services.deal_contact_remove(actor=org["rep1"], opportunity=deal, contact=wang)
+    deal_contact_remove(actor=org["rep1"], opportunity=deal, contact=wang)
     assert not deal.deal_contacts.exists()
 
 
@@ -345,7 +348,7 @@ def test_a_follow_up_may_point_at_a_deal_of_the_same_customer(org, deal):
     )
     assert followup.opportunity == deal
     assert list(deal.followups.all()) == [followup]
-    kinds = [kind for _when, kind, _item in selectors.timeline(opportunity=deal)]
+    kinds = [kind for _when, kind, _item in deal_selectors.timeline(opportunity=deal)]
     assert kinds == ["followup", "stage"]
 
 
@@ -389,7 +392,7 @@ def three_deals(org, customers):
     ],
 )
 def test_the_deal_list_is_scoped_to_what_the_user_may_see(org, three_deals, viewer, sees):
-    names = set(selectors.opportunity_list(user=org[viewer]).values_list("name", flat=True))
+    names = set(deal_selectors.opportunity_list(user=org[viewer]).values_list("name", flat=True))
     assert names == {f"{rep} 的商机" for rep in sees}
 
 
@@ -405,12 +408,10 @@ def test_the_board_shows_open_deals_by_level_and_recent_collections(org, custome
         won = new_deal(rep1, customer, name=name, when=now - timedelta(days=90))
         ready_for(rep1, won, 5)
         move(rep1, won, 5, now - timedelta(days=80))
-        services.opportunity_mark_collected(
-            opportunity=won, now=now - timedelta(days=collected_days_ago)
-        )
+        opportunity_mark_collected(opportunity=won, now=now - timedelta(days=collected_days_ago))
     new_deal(org["rep2"], customers["rep2"], name="别人的")
 
-    board = selectors.board(user=rep1)
+    board = deal_selectors.board(user=rep1)
 
     assert [(c.stage.level, [d.name for d in c.deals]) for c in board] == [
         (1, ["L1"]),
@@ -436,10 +437,10 @@ def test_the_business_review_lists_one_reps_deals_only(org, customers):
         won = new_deal(rep1, customers["rep1"], name=name, when=at(8, 1))
         ready_for(rep1, won, 5)
         move(rep1, won, 5, at(9, 1))
-        services.opportunity_mark_collected(opportunity=won, now=collected)
+        opportunity_mark_collected(opportunity=won, now=collected)
     new_deal(org["rep2"], customers["rep2"], name="rep2 的商机")
 
-    review = selectors.review(user=org["manager1"], rep=rep1, as_of=as_of)
+    review = funnel_selectors.review(user=org["manager1"], rep=rep1, as_of=as_of)
 
     assert {d.name for d in review["open"]} == {stalled.name, fresh.name}
     assert [d.name for d in review["stalled"]] == ["停滞"]
@@ -448,7 +449,7 @@ def test_the_business_review_lists_one_reps_deals_only(org, customers):
     funnel = review["funnel"]
     assert (funnel.open_count, funnel.won_count, funnel.lost_count) == (2, 2, 3)
     # another rep's manager sees nothing of rep1
-    other = selectors.review(user=org["manager2"], rep=rep1, as_of=as_of)
+    other = funnel_selectors.review(user=org["manager2"], rep=rep1, as_of=as_of)
     assert (other["open"], other["lost"], other["funnel"].open_count) == ([], [], 0)
 
 

@@ -9,8 +9,22 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import override
 
 from customers.services.customers import contact_save, customer_create
-from opportunities import metrics, selectors, services
 from opportunities.models import ChecklistItem, LostReason, Opportunity, SalesTarget, StageChange
+from opportunities.rules import metrics
+from opportunities.selectors import funnel as funnel_selectors
+from opportunities.services.contacts import deal_contact_set
+from opportunities.services.deals import (
+    opportunity_create,
+    opportunity_mark_lost,
+    opportunity_reopen,
+    opportunity_update,
+)
+from opportunities.services.stages import (
+    opportunity_mark_collected,
+    opportunity_move,
+    opportunity_tick,
+)
+from salesops.core.errors import NotPermitted
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -26,7 +40,7 @@ def customer(org):
 
 
 def new_deal(org, customer, amount="100000", *, when=T0, close=date(2026, 12, 15), name="产线改造"):
-    return services.opportunity_create(
+    return opportunity_create(
         actor=org["rep1"],
         customer=customer,
         name=name,
@@ -39,8 +53,8 @@ def new_deal(org, customer, amount="100000", *, when=T0, close=date(2026, 12, 15
 def ready_for(org, deal, level, *, when=T0):
     """Tick every item up to `level` and name the primary decision maker."""
     items = set(ChecklistItem.objects.filter(stage__level__lte=level).values_list("pk", flat=True))
-    services.opportunity_tick(actor=org["rep1"], opportunity=deal, item_ids=items, now=when)
-    services.deal_contact_set(
+    opportunity_tick(actor=org["rep1"], opportunity=deal, item_ids=items, now=when)
+    deal_contact_set(
         actor=org["rep1"],
         opportunity=deal,
         contact=deal.customer.contacts.get(),
@@ -50,7 +64,7 @@ def ready_for(org, deal, level, *, when=T0):
 
 
 def move(org, deal, level, when):
-    return services.opportunity_move(actor=org["rep1"], opportunity=deal, to_level=level, now=when)
+    return opportunity_move(actor=org["rep1"], opportunity=deal, to_level=level, now=when)
 
 
 def test_each_missing_item_blocks_the_move_with_its_own_message(org, customer):
@@ -61,7 +75,7 @@ def test_each_missing_item_blocks_the_move_with_its_own_message(org, customer):
     assert len(items) == 9
     for missing in items:
         ready_for(org, deal, 2)
-        services.opportunity_tick(
+        opportunity_tick(
             actor=org["rep1"], opportunity=deal, item_ids={i.pk for i in items if i != missing}
         )
         with override("en"), pytest.raises(ValidationError) as refused:
@@ -75,7 +89,7 @@ def test_each_missing_item_blocks_the_move_with_its_own_message(org, customer):
 def test_level_2_needs_a_primary_contact_and_a_decision_maker(org, customer):
     deal = new_deal(org, customer)
     items = set(ChecklistItem.objects.filter(stage__level__lte=2).values_list("pk", flat=True))
-    services.opportunity_tick(actor=org["rep1"], opportunity=deal, item_ids=items)
+    opportunity_tick(actor=org["rep1"], opportunity=deal, item_ids=items)
     with override("en"), pytest.raises(ValidationError) as refused:
         move(org, deal, 2, T0)
     assert refused.value.messages == [
@@ -114,12 +128,12 @@ def test_level_6_is_refused_by_hand_and_reached_only_through_collection(org, cus
     with pytest.raises(ValidationError):
         move(org, deal, 6, T0)
     with pytest.raises(ValidationError):
-        services.opportunity_mark_collected(opportunity=deal)  # level 1: not committed
+        opportunity_mark_collected(opportunity=deal)  # level 1: not committed
     move(org, deal, 5, T0 + timedelta(days=3))
     deal.refresh_from_db()
     assert deal.committed_at == T0 + timedelta(days=3)
-    collected = services.opportunity_mark_collected(opportunity=deal, now=T0 + timedelta(days=40))
-    again = services.opportunity_mark_collected(opportunity=deal, now=T0 + timedelta(days=50))
+    collected = opportunity_mark_collected(opportunity=deal, now=T0 + timedelta(days=40))
+    again = opportunity_mark_collected(opportunity=deal, now=T0 + timedelta(days=50))
     assert (collected.stage.level, collected.status) == (6, "won")
     assert again.closed_at == T0 + timedelta(days=40)
     final = StageChange.objects.filter(opportunity=deal).latest("pk")
@@ -129,19 +143,17 @@ def test_level_6_is_refused_by_hand_and_reached_only_through_collection(org, cus
 def test_lost_deals_need_a_reason_and_do_not_move(org, customer):
     deal = new_deal(org, customer)
     reason = LostReason.objects.get(name="价格偏高")
-    services.opportunity_mark_lost(
-        actor=org["rep1"], opportunity=deal, reason=reason, competitor="西门子"
-    )
+    opportunity_mark_lost(actor=org["rep1"], opportunity=deal, reason=reason, competitor="西门子")
     with pytest.raises(ValidationError):
         move(org, deal, 2, T0)
-    services.opportunity_reopen(actor=org["rep1"], opportunity=deal)
+    opportunity_reopen(actor=org["rep1"], opportunity=deal)
     deal.refresh_from_db()
     assert (deal.status, deal.lost_reason, deal.competitor) == ("open", None, "")
 
 
 def test_finance_cannot_work_the_funnel(org, customer):
-    with pytest.raises(PermissionError):
-        services.opportunity_create(
+    with pytest.raises(NotPermitted):
+        opportunity_create(
             actor=org["finance1"],
             customer=customer,
             name="x",
@@ -170,7 +182,7 @@ def history(org, customer):
     day = lambda n: T0 + timedelta(days=n)  # noqa: E731
     move(org, a, 2, day(4)), move(org, a, 3, day(14)), move(org, a, 4, day(34))
     move(org, b, 2, day(10))
-    services.opportunity_mark_lost(
+    opportunity_mark_lost(
         actor=org["rep1"],
         opportunity=b,
         reason=LostReason.objects.first(),
@@ -189,7 +201,7 @@ def history(org, customer):
 
 
 def test_conversion_and_days_per_stage(org, history):
-    funnel = selectors.funnel(user=org["rep1"], as_of=date(2026, 11, 23))
+    funnel = funnel_selectors.funnel(user=org["rep1"], as_of=date(2026, 11, 23))
     conversion = {row.stage.level: row.conversion for row in funnel.levels if row.conversion}
     # Reached: L1 4, L2 3 (A, B, D), L3 2 (A, D), L4 2, L5 1 (D).
     assert [(c.reached, c.advanced) for c in conversion.values()] == [
@@ -211,7 +223,7 @@ def test_conversion_and_days_per_stage(org, history):
 
 
 def test_pipeline_target_achieved_and_v_value(org, history):
-    funnel = selectors.funnel(user=org["rep1"], as_of=date(2026, 11, 23))
+    funnel = funnel_selectors.funnel(user=org["rep1"], as_of=date(2026, 11, 23))
     # Open: A (L4, 75 %) 75 000 + C (L1, 10 %) 30 000 + D (L5, 90 %) 360 000.
     assert funnel.weighted_total == D("465000.00")
     assert (funnel.open_count, funnel.open_amount) == (3, D("800000.00"))
@@ -239,27 +251,22 @@ def test_services_refuse_a_deal_outside_the_actors_scope(org, customer):
     deal = new_deal(org, customer)
     ready_for(org, deal, 2)
     for outsider in ("rep2", "manager2"):
-        with pytest.raises(PermissionError):
-            services.opportunity_move(actor=org[outsider], opportunity=deal, to_level=2)
-        with pytest.raises(PermissionError):
-            services.opportunity_mark_lost(
+        with pytest.raises(NotPermitted):
+            opportunity_move(actor=org[outsider], opportunity=deal, to_level=2)
+        with pytest.raises(NotPermitted):
+            opportunity_mark_lost(
                 actor=org[outsider], opportunity=deal, reason=LostReason.objects.first()
             )
     deal.refresh_from_db()
     assert (deal.stage.level, deal.status) == (1, "open")
-    assert (
-        services.opportunity_move(actor=org["manager1"], opportunity=deal, to_level=2).stage.level
-        == 2
-    )
+    assert opportunity_move(actor=org["manager1"], opportunity=deal, to_level=2).stage.level == 2
 
 
 def test_closed_deals_keep_their_figures(org, customer):
     deal = new_deal(org, customer)
-    services.opportunity_mark_lost(
-        actor=org["rep1"], opportunity=deal, reason=LostReason.objects.first()
-    )
+    opportunity_mark_lost(actor=org["rep1"], opportunity=deal, reason=LostReason.objects.first())
     with pytest.raises(ValidationError):
-        services.opportunity_update(actor=org["rep1"], opportunity=deal, amount=D("1"))
+        opportunity_update(actor=org["rep1"], opportunity=deal, amount=D("1"))
     deal.refresh_from_db()
     assert deal.amount == D("100000.00")
 
@@ -269,7 +276,7 @@ def test_deals_follow_their_customer_when_it_changes_hands(org, customer):
 
     open_deal = new_deal(org, customer, name="进行中")
     lost_deal = new_deal(org, customer, name="已输")
-    services.opportunity_mark_lost(
+    opportunity_mark_lost(
         actor=org["rep1"], opportunity=lost_deal, reason=LostReason.objects.first()
     )
     customer_reassign(
@@ -280,8 +287,8 @@ def test_deals_follow_their_customer_when_it_changes_hands(org, customer):
     open_deal.refresh_from_db()
     lost_deal.refresh_from_db()
     assert (open_deal.owner, lost_deal.owner) == (org["rep2"], org["rep1"])  # credit stays
-    with pytest.raises(PermissionError):
-        services.opportunity_move(actor=org["rep1"], opportunity=open_deal, to_level=1)
+    with pytest.raises(NotPermitted):
+        opportunity_move(actor=org["rep1"], opportunity=open_deal, to_level=1)
 
 
 def test_a_deal_moved_back_below_commitment_counts_once(org, customer):
@@ -289,7 +296,7 @@ def test_a_deal_moved_back_below_commitment_counts_once(org, customer):
     ready_for(org, deal, 5)
     move(org, deal, 5, T0 + timedelta(days=1))
     move(org, deal, 3, T0 + timedelta(days=2))
-    funnel = selectors.funnel(user=org["rep1"], as_of=date(2026, 11, 23))
+    funnel = funnel_selectors.funnel(user=org["rep1"], as_of=date(2026, 11, 23))
     assert funnel.achieved == D("0.00")
     assert funnel.pipeline_for_target == D("50000.00")  # level 3 at 50 %
     assert funnel.won_count == 0

@@ -6,8 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from opportunities import metrics, selectors, services
 from opportunities.models import SalesTarget
+from opportunities.rules import metrics
+from opportunities.rules.periods import period_bounds
+from opportunities.selectors import funnel as funnel_selectors
+from opportunities.services.stages import opportunity_mark_collected
 from tests.opportunities.funnel_helpers import (
     SH,
     at,
@@ -165,13 +168,13 @@ def test_days_per_stage_of_nothing_is_empty():
     ],
 )
 def test_period_bounds(period, as_of, bounds):
-    assert selectors.period_bounds(period, as_of) == bounds
+    assert period_bounds(period, as_of) == bounds
 
 
 @pytest.mark.parametrize("period", ["week", "", "Quarter"])
 def test_period_bounds_refuses_an_unknown_period(period):
     with pytest.raises(ValueError, match="period"):
-        selectors.period_bounds(period, date(2026, 11, 23))
+        period_bounds(period, date(2026, 11, 23))
 
 
 # --- The funnel on a hand-made history ----------------------------------------------------------
@@ -224,7 +227,7 @@ def history(org):
     lose(rep1, b, at(10, 21), competitor="西门子")
     for level, day in ((2, 3), (3, 6), (4, 9), (5, 12)):
         move(rep1, d, level, at(10, day))
-    services.opportunity_mark_collected(opportunity=d, now=at(11, 20))
+    opportunity_mark_collected(opportunity=d, now=at(11, 20))
     move(rep1, e, 5, at(10, 20))
     lose(rep1, e, at(10, 25))
     move(rep2, deals["R"], 2, at(10, 8))
@@ -269,7 +272,7 @@ def test_the_history_was_recorded_at_the_given_times(history):
 
 @pytest.mark.django_db
 def test_rep_funnel_levels_and_weighted_total(org, history):
-    funnel = selectors.funnel(user=org["rep1"], as_of=date(2026, 11, 23), period="quarter")
+    funnel = funnel_selectors.funnel(user=org["rep1"], as_of=date(2026, 11, 23), period="quarter")
 
     assert level_figures(funnel) == [
         (1, 1, D("300000.00"), D("30000.00")),  # C
@@ -285,7 +288,7 @@ def test_rep_funnel_levels_and_weighted_total(org, history):
 
 @pytest.mark.django_db
 def test_rep_funnel_conversion_per_level(org, history):
-    funnel = selectors.funnel(user=org["rep1"], as_of=date(2026, 11, 23))
+    funnel = funnel_selectors.funnel(user=org["rep1"], as_of=date(2026, 11, 23))
     # highest levels: A 4, B 2, C 1, D 6, E 5
     assert [
         (row.stage.level, row.conversion.reached, row.conversion.advanced, row.conversion.rate)
@@ -303,7 +306,7 @@ def test_rep_funnel_conversion_per_level(org, history):
 
 @pytest.mark.django_db
 def test_rep_funnel_average_days_per_level(org, history):
-    funnel = selectors.funnel(user=org["rep1"], as_of=date(2026, 11, 23))
+    funnel = funnel_selectors.funnel(user=org["rep1"], as_of=date(2026, 11, 23))
     # Finished stays (a loss ends nothing; the current stay is still running):
     # L1 A 4, B 10, D 2, E 18 → 8.5; L2 A 10, D 3 → 6.5; L3 A 20, D 3 → 11.5;
     # L4 A 6, D 3 → 4.5; L5 D 39 (10-12 → 11-20) → 39.0; L6 nothing finished.
@@ -319,7 +322,7 @@ def test_rep_funnel_average_days_per_level(org, history):
 
 @pytest.mark.django_db
 def test_rep_funnel_target_achieved_pipeline_and_v_value(org, history):
-    funnel = selectors.funnel(user=org["rep1"], as_of=date(2026, 11, 23), period="quarter")
+    funnel = funnel_selectors.funnel(user=org["rep1"], as_of=date(2026, 11, 23), period="quarter")
 
     assert (funnel.period, funnel.period_start, funnel.period_end) == (
         "quarter",
@@ -336,7 +339,7 @@ def test_rep_funnel_target_achieved_pipeline_and_v_value(org, history):
 
 @pytest.mark.django_db
 def test_rep_funnel_wins_and_losses(org, history):
-    funnel = selectors.funnel(user=org["rep1"], as_of=date(2026, 11, 23))
+    funnel = funnel_selectors.funnel(user=org["rep1"], as_of=date(2026, 11, 23))
 
     assert (funnel.won_count, funnel.lost_count, funnel.win_rate) == (1, 2, D("0.3333"))
     assert funnel.lost_by_reason == [{"reason": "价格偏高", "n": 2, "total": D("250000.00")}]
@@ -385,7 +388,7 @@ def test_rep_funnel_wins_and_losses(org, history):
 def test_rep_funnel_by_period(org, history, period, as_of, expected):
     start, end, target, achieved, pipeline, v_value, coverage = expected
 
-    funnel = selectors.funnel(user=org["rep1"], as_of=as_of, period=period)
+    funnel = funnel_selectors.funnel(user=org["rep1"], as_of=as_of, period=period)
 
     assert (funnel.period_start, funnel.period_end) == (start, end)
     assert (funnel.target, funnel.achieved, funnel.pipeline_for_target) == (
@@ -405,8 +408,8 @@ def test_a_commitment_counts_in_the_period_of_its_shanghai_date(org):
     ready_for(rep1, deal, 5)
     move(rep1, deal, 5, datetime(2026, 10, 1, 0, 30, tzinfo=SH))
 
-    q3 = selectors.funnel(user=rep1, as_of=date(2026, 9, 30))
-    q4 = selectors.funnel(user=rep1, as_of=date(2026, 10, 1))
+    q3 = funnel_selectors.funnel(user=rep1, as_of=date(2026, 9, 30))
+    q4 = funnel_selectors.funnel(user=rep1, as_of=date(2026, 10, 1))
 
     assert (q3.achieved, q4.achieved) == (D("0.00"), D("250000.00"))
 
@@ -416,8 +419,8 @@ def test_a_commitment_counts_in_the_period_of_its_shanghai_date(org):
 
 @pytest.mark.django_db
 def test_a_reps_funnel_never_includes_another_reps_deals(org, history):
-    rep2 = selectors.funnel(user=org["rep2"], as_of=date(2026, 11, 23))
-    rep1_narrowed_to_rep2 = selectors.funnel(
+    rep2 = funnel_selectors.funnel(user=org["rep2"], as_of=date(2026, 11, 23))
+    rep1_narrowed_to_rep2 = funnel_selectors.funnel(
         user=org["rep1"],
         owners_qs=lambda qs: qs.filter(owner=org["rep2"]),
         as_of=date(2026, 11, 23),
@@ -446,7 +449,7 @@ def test_a_reps_funnel_never_includes_another_reps_deals(org, history):
 
 @pytest.mark.django_db
 def test_a_managers_funnel_covers_the_team_and_its_targets(org, history):
-    funnel = selectors.funnel(user=org["manager1"], as_of=date(2026, 11, 23))
+    funnel = funnel_selectors.funnel(user=org["manager1"], as_of=date(2026, 11, 23))
 
     assert level_figures(funnel)[:3] == [
         (1, 1, D("300000.00"), D("30000.00")),  # C; rep3's S is team B's
@@ -469,7 +472,7 @@ def test_a_managers_funnel_covers_the_team_and_its_targets(org, history):
 
 @pytest.mark.django_db
 def test_an_admin_sees_every_deal_and_every_target(org, history):
-    funnel = selectors.funnel(user=org["admin"], as_of=date(2026, 11, 23))
+    funnel = funnel_selectors.funnel(user=org["admin"], as_of=date(2026, 11, 23))
 
     assert (funnel.open_count, funnel.open_amount) == (4, D("2100000.00"))
     assert funnel.target == D("4000000.00")
@@ -479,7 +482,7 @@ def test_an_admin_sees_every_deal_and_every_target(org, history):
 
 @pytest.mark.django_db
 def test_narrowing_a_managers_funnel_to_one_rep(org, history):
-    funnel = selectors.funnel(
+    funnel = funnel_selectors.funnel(
         user=org["manager1"],
         owners_qs=lambda qs: qs.filter(owner=org["rep2"]),
         as_of=date(2026, 11, 23),
@@ -504,8 +507,10 @@ def test_a_rep_with_a_target_and_no_deals_is_not_on_track(org):
         sales_target=D("2000000"),
     )
 
-    funnel = selectors.funnel(user=org["rep2"], as_of=date(2026, 11, 23))
-    review = selectors.review(user=org["manager1"], rep=org["rep2"], as_of=date(2026, 11, 23))
+    funnel = funnel_selectors.funnel(user=org["rep2"], as_of=date(2026, 11, 23))
+    review = funnel_selectors.review(
+        user=org["manager1"], rep=org["rep2"], as_of=date(2026, 11, 23)
+    )
 
     assert (funnel.target, funnel.achieved, funnel.pipeline_for_target) == (
         D("2000000.00"),
@@ -529,7 +534,7 @@ def test_losses_by_reason_and_competitor_are_ordered_by_count_then_reason_order_
         deal = new_deal(rep1, customer, name=name, amount=amount)
         lose(rep1, deal, at(10, 2), reason=reason, competitor=competitor)
 
-    funnel = selectors.funnel(user=rep1, as_of=date(2026, 11, 23))
+    funnel = funnel_selectors.funnel(user=rep1, as_of=date(2026, 11, 23))
 
     assert funnel.lost_by_reason == [
         {"reason": "竞争对手更强", "n": 2, "total": D("70000.00")},

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from customers.services.customers import contact_save, customer_create
-from opportunities import services
 from opportunities.models import ChecklistItem, Opportunity, StageChange
+from opportunities.services.contacts import deal_contact_set
+from opportunities.services.deals import opportunity_create, opportunity_mark_lost
 from tests.factories import OpportunityFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def deal(org):
     customer = customer_create(actor=org["rep1"], name="上海润华精密机械有限公司")
-    return services.opportunity_create(
+    return opportunity_create(
         actor=org["rep1"],
         customer=customer,
         name="产线改造",
@@ -45,7 +46,7 @@ def test_board_move_with_a_closed_gate_answers_with_the_checklist_dialog(client,
 
 def test_ticking_everything_in_the_dialog_moves_the_deal_and_redraws_the_board(client, org, deal):
     contact = contact_save(actor=org["rep1"], customer=deal.customer, name="王总")
-    services.deal_contact_set(
+    deal_contact_set(
         actor=org["rep1"], opportunity=deal, contact=contact, role="decision_maker", is_primary=True
     )
     items = ChecklistItem.objects.filter(stage__level__lte=2).values_list("pk", flat=True)
@@ -136,14 +137,14 @@ def test_dashboard_query_count_is_constant(client, org, django_assert_max_num_qu
     with django_assert_max_num_queries(30) as few:
         client.get(reverse("funnel_dashboard"))
     for index in range(25):
-        deal = services.opportunity_create(
+        deal = opportunity_create(
             actor=org["rep1"],
             customer=customer,
             name=f"商机{index}",
             amount=Decimal("1000"),
             expected_close=date(2026, 12, 1),
         )
-        services.opportunity_mark_lost(
+        opportunity_mark_lost(
             actor=org["rep1"],
             opportunity=deal,
             reason=deal.__class__._meta.get_field("lost_reason").related_model.objects.first(),

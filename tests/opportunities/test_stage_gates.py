@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils.translation import override
 
-from opportunities import services
 from opportunities.models import (
     ChecklistItem,
     ChecklistTick,
@@ -16,6 +15,13 @@ from opportunities.models import (
     LostReason,
     Opportunity,
     StageChange,
+)
+from opportunities.services.contacts import deal_contact_remove, deal_contact_set
+from opportunities.services.deals import opportunity_mark_lost, opportunity_reopen
+from opportunities.services.stages import (
+    opportunity_mark_collected,
+    opportunity_move,
+    opportunity_tick,
 )
 from tests.opportunities.funnel_helpers import (
     STAGES,
@@ -114,9 +120,7 @@ def test_each_missing_checklist_item_blocks_the_move_with_its_own_message(rep1, 
     # given: every gate up to the item's level met except that one item
     missing = ChecklistItem.objects.get(stage__level=level, text=text)
     to_level = max(level, 2)  # a deal already stands on level 1
-    services.opportunity_tick(
-        actor=rep1, opportunity=deal, item_ids=item_ids(to_level, but=missing)
-    )
+    opportunity_tick(actor=rep1, opportunity=deal, item_ids=item_ids(to_level, but=missing))
     name_contacts(rep1, deal)
     before = snapshot(deal)
 
@@ -132,7 +136,7 @@ def test_each_missing_checklist_item_blocks_the_move_with_its_own_message(rep1, 
 
 def test_gate_messages_are_translated_to_chinese(rep1, deal):
     missing = ChecklistItem.objects.get(stage__level=2, text="已安排会面")
-    services.opportunity_tick(actor=rep1, opportunity=deal, item_ids=item_ids(2, but=missing))
+    opportunity_tick(actor=rep1, opportunity=deal, item_ids=item_ids(2, but=missing))
 
     with override("zh-hans"), pytest.raises(ValidationError) as refused:
         move(rep1, deal, 2, T0)
@@ -165,9 +169,9 @@ def test_from_level_2_the_deal_needs_a_primary_contact_and_a_decision_maker(
     rep1, deal, contacts, expected
 ):
     # given: every checklist item of levels 1-2 ticked
-    services.opportunity_tick(actor=rep1, opportunity=deal, item_ids=item_ids(2))
+    opportunity_tick(actor=rep1, opportunity=deal, item_ids=item_ids(2))
     for name, role, primary in contacts:
-        services.deal_contact_set(
+        deal_contact_set(
             actor=rep1,
             opportunity=deal,
             contact=deal.customer.contacts.get(name=name),
@@ -227,7 +231,7 @@ def test_lower_levels_are_checked_again_when_an_item_is_unticked(rep1, deal):
     # given: the deal stands on level 3, then one level-1 item is unticked
     deal_at(rep1, deal, 3, T0 + timedelta(days=1))
     first = ChecklistItem.objects.get(stage__level=1, sort_order=1)
-    services.opportunity_tick(actor=rep1, opportunity=deal, item_ids=item_ids(4, but=first))
+    opportunity_tick(actor=rep1, opportunity=deal, item_ids=item_ids(4, but=first))
     before = snapshot(deal)
 
     with override("en"), pytest.raises(ValidationError) as refused:
@@ -270,12 +274,12 @@ def test_a_level_that_does_not_exist_is_refused(rep1, deal, level):
 def test_moving_back_needs_no_gate_and_is_recorded_with_levels_time_and_user(org, rep1, deal):
     # given: the deal on level 3, then every tick and contact removed
     deal_at(rep1, deal, 3, T0 + timedelta(days=1))
-    services.opportunity_tick(actor=rep1, opportunity=deal, item_ids=set())
+    opportunity_tick(actor=rep1, opportunity=deal, item_ids=set())
     for contact in deal.customer.contacts.all():
-        services.deal_contact_remove(actor=rep1, opportunity=deal, contact=contact)
+        deal_contact_remove(actor=rep1, opportunity=deal, contact=contact)
 
     # when: manager1 moves it back to level 1
-    back = services.opportunity_move(
+    back = opportunity_move(
         actor=org["manager1"],
         opportunity=deal,
         to_level=1,
@@ -331,7 +335,7 @@ def test_jumping_straight_to_level_5_commits_the_deal(rep1, deal):
 
 def test_level_6_cannot_be_set_by_hand_even_with_every_item_ticked(rep1, deal):
     deal_at(rep1, deal, 5, T0 + timedelta(days=1))
-    services.opportunity_tick(actor=rep1, opportunity=deal, item_ids=item_ids(6))
+    opportunity_tick(actor=rep1, opportunity=deal, item_ids=item_ids(6))
     before = snapshot(deal)
 
     with override("en"), pytest.raises(ValidationError) as refused:
@@ -348,7 +352,7 @@ def test_mark_collected_takes_a_committed_deal_to_level_6_and_wins_it(rep1, deal
     deal_at(rep1, deal, 5, committed)
     collected_at = T0 + timedelta(days=60)
 
-    won = services.opportunity_mark_collected(opportunity=deal, now=collected_at)
+    won = opportunity_mark_collected(opportunity=deal, now=collected_at)
 
     won.refresh_from_db()
     assert (won.stage.level, won.status) == (6, "won")
@@ -362,10 +366,10 @@ def test_mark_collected_takes_a_committed_deal_to_level_6_and_wins_it(rep1, deal
 
 def test_marking_collected_a_second_time_changes_nothing(rep1, deal):
     deal_at(rep1, deal, 5, T0 + timedelta(days=1))
-    services.opportunity_mark_collected(opportunity=deal, now=T0 + timedelta(days=60))
+    opportunity_mark_collected(opportunity=deal, now=T0 + timedelta(days=60))
     before = snapshot(deal)
 
-    again = services.opportunity_mark_collected(opportunity=deal, now=T0 + timedelta(days=90))
+    again = opportunity_mark_collected(opportunity=deal, now=T0 + timedelta(days=90))
 
     assert (again.stage.level, again.status, again.closed_at) == (
         6,
@@ -382,7 +386,7 @@ def test_mark_collected_is_refused_below_level_5(rep1, deal, level):
     before = snapshot(deal)
 
     with override("en"), pytest.raises(ValidationError) as refused:
-        services.opportunity_mark_collected(opportunity=deal, now=T0 + timedelta(days=9))
+        opportunity_mark_collected(opportunity=deal, now=T0 + timedelta(days=9))
 
     assert refused.value.messages == [
         "Only a committed deal (level 5) can be marked fully collected."
@@ -396,7 +400,7 @@ def test_mark_collected_is_refused_for_a_lost_deal_even_on_level_5(rep1, deal):
     before = snapshot(deal)
 
     with pytest.raises(ValidationError):
-        services.opportunity_mark_collected(opportunity=deal, now=T0 + timedelta(days=9))
+        opportunity_mark_collected(opportunity=deal, now=T0 + timedelta(days=9))
 
     assert snapshot(deal) == before
     assert snapshot(deal)[:2] == (5, "lost")
@@ -404,7 +408,7 @@ def test_mark_collected_is_refused_for_a_lost_deal_even_on_level_5(rep1, deal):
 
 def test_a_won_deal_cannot_move_back(rep1, deal):
     deal_at(rep1, deal, 5, T0 + timedelta(days=1))
-    services.opportunity_mark_collected(opportunity=deal, now=T0 + timedelta(days=60))
+    opportunity_mark_collected(opportunity=deal, now=T0 + timedelta(days=60))
     before = snapshot(deal)
 
     with override("en"), pytest.raises(ValidationError) as refused:
@@ -438,7 +442,7 @@ def test_losing_needs_a_lost_reason(rep1, deal):
     before = snapshot(deal)
 
     with override("en"), pytest.raises(ValidationError) as refused:
-        services.opportunity_mark_lost(
+        opportunity_mark_lost(
             actor=rep1, opportunity=deal, reason=None, competitor="西门子", now=T0
         )
 
@@ -451,13 +455,13 @@ def test_only_an_open_deal_can_be_lost(rep1, deal, customer):
     lose(rep1, deal, T0 + timedelta(days=1))
     won = new_deal(rep1, customer, name="已回款")
     deal_at(rep1, won, 5, T0 + timedelta(days=1))
-    services.opportunity_mark_collected(opportunity=won, now=T0 + timedelta(days=2))
+    opportunity_mark_collected(opportunity=won, now=T0 + timedelta(days=2))
     other = LostReason.objects.get(name="其他")
 
     for closed in (deal, won):
         before = snapshot(closed)
         with override("en"), pytest.raises(ValidationError) as refused:
-            services.opportunity_mark_lost(actor=rep1, opportunity=closed, reason=other)
+            opportunity_mark_lost(actor=rep1, opportunity=closed, reason=other)
         assert refused.value.messages == ["Only an open deal can be lost."]
         assert snapshot(closed) == before
 
@@ -483,7 +487,7 @@ def test_reopening_restores_an_open_deal_on_the_same_level(rep1, deal):
     lose(rep1, deal, T0 + timedelta(days=2), competitor="西门子", note="价格")
     reopened_at = T0 + timedelta(days=10)
 
-    reopened = services.opportunity_reopen(actor=rep1, opportunity=deal, now=reopened_at)
+    reopened = opportunity_reopen(actor=rep1, opportunity=deal, now=reopened_at)
 
     reopened.refresh_from_db()
     assert (reopened.status, reopened.stage.level, reopened.stage_entered_at) == (
@@ -507,11 +511,11 @@ def test_reopening_restores_an_open_deal_on_the_same_level(rep1, deal):
 def test_only_a_lost_deal_can_be_reopened(rep1, deal, state):
     if state == "won":
         deal_at(rep1, deal, 5, T0 + timedelta(days=1))
-        services.opportunity_mark_collected(opportunity=deal, now=T0 + timedelta(days=2))
+        opportunity_mark_collected(opportunity=deal, now=T0 + timedelta(days=2))
     before = snapshot(deal)
 
     with override("en"), pytest.raises(ValidationError) as refused:
-        services.opportunity_reopen(actor=rep1, opportunity=deal, now=T0 + timedelta(days=3))
+        opportunity_reopen(actor=rep1, opportunity=deal, now=T0 + timedelta(days=3))
 
     assert refused.value.messages == ["Only a lost deal can be reopened."]
     assert snapshot(deal) == before

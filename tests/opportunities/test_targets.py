@@ -10,7 +10,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import override
 
 from opportunities.models import SalesTarget, TargetAdjustment
-from opportunities.services import target_adjustment_decide, target_adjustment_request, target_set
+from opportunities.services.targets import (
+    target_adjustment_decide,
+    target_adjustment_request,
+    target_set,
+)
+from salesops.core.errors import NotPermitted
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -77,7 +82,7 @@ def test_margin_and_collection_targets_default_to_zero(org):
     ],
 )
 def test_only_the_reps_manager_or_an_admin_sets_targets(org, actor, owner):
-    with override("en"), pytest.raises(PermissionError) as refused:
+    with override("en"), pytest.raises(NotPermitted) as refused:
         target_set(
             actor=org[actor],
             owner=org[owner],
@@ -218,7 +223,7 @@ def test_a_negative_target_cannot_be_requested(org, target):
 
 @pytest.mark.parametrize("actor", ["rep2", "rep3", "manager2", "finance1"])
 def test_only_the_owner_their_manager_or_an_admin_request_an_adjustment(org, target, actor):
-    with pytest.raises(PermissionError):
+    with pytest.raises(NotPermitted):
         ask(org[actor], target)
     assert not TargetAdjustment.objects.exists()
 
@@ -287,7 +292,7 @@ def test_rejection_keeps_the_target_and_records_who_and_when(org, target):
 def test_nobody_approves_their_own_request(org, target, requester):
     request = ask(org[requester], target)
 
-    with override("en"), pytest.raises(PermissionError) as refused:
+    with override("en"), pytest.raises(NotPermitted) as refused:
         target_adjustment_decide(
             actor=org[requester], adjustment=request, approve=True, now=DECIDED
         )
@@ -302,7 +307,7 @@ def test_nobody_approves_their_own_request(org, target, requester):
 def test_only_the_reps_manager_or_an_admin_decides(org, target, actor):
     request = ask(org["manager1"], target)
 
-    with pytest.raises(PermissionError):
+    with pytest.raises(NotPermitted):
         target_adjustment_decide(actor=org[actor], adjustment=request, approve=True)
 
     request.refresh_from_db()
@@ -320,7 +325,7 @@ def test_a_manager_does_not_decide_on_their_own_target(org):
     )
     request = ask(org["admin"], own, new_value="100000")
 
-    with pytest.raises(PermissionError):
+    with pytest.raises(NotPermitted):
         target_adjustment_decide(actor=org["manager1"], adjustment=request, approve=True)
 
     assert values(own)[0] == D("500000")

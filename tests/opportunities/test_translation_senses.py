@@ -9,8 +9,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from customers.services.customers import customer_create
-from opportunities import services
 from opportunities.models import LostReason
+from opportunities.services.deals import opportunity_create, opportunity_mark_lost
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 def deals(org):
     customer = customer_create(actor=org["rep1"], name="上海润华精密机械有限公司")
     make = {"actor": org["rep1"], "customer": customer, "expected_close": date(2026, 12, 31)}
-    open_deal = services.opportunity_create(name="产线改造", amount=Decimal("500000"), **make)
-    lost_deal = services.opportunity_create(name="仓储系统", amount=Decimal("80000"), **make)
-    services.opportunity_mark_lost(
+    open_deal = opportunity_create(name="产线改造", amount=Decimal("500000"), **make)
+    lost_deal = opportunity_create(name="仓储系统", amount=Decimal("80000"), **make)
+    opportunity_mark_lost(
         actor=org["rep1"], opportunity=lost_deal, reason=LostReason.objects.get(name="价格偏高")
     )
     return open_deal, lost_deal

@@ -1,107 +1,29 @@
-"""Reads of the funnel, always through visible_to: lists, the board, the dashboard, reviews."""
+"""Reads of the funnel dashboard and the one-to-one review, always through visible_to; and the
+choices the dashboard's filters offer."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Max, Q, Sum
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
-from opportunities import metrics
 from opportunities.models import (
-    ChecklistItem,
+    COLLECTED_LEVEL,
+    COMMITTED_LEVEL,
     FunnelStage,
     Opportunity,
     SalesTarget,
     StageChange,
 )
+from opportunities.rules import metrics
+from opportunities.rules.periods import period_bounds
+from opportunities.selectors.deals import opportunity_list, stages
+from salesops.accounts.access import owner_scope
+from salesops.accounts.models import Team, User
 from salesops.core.localized import localized
+from salesops.core.models import Region
 
 ZERO = Decimal("0.00")
-
-
-def opportunity_list(*, user):
-    return Opportunity.objects.visible_to(user).select_related(
-        "customer", "owner", "stage", "lost_reason"
-    )
-
-
-def opportunity_get(*, user, pk: int) -> Opportunity:
-    return get_object_or_404(opportunity_list(user=user), pk=pk)
-
-
-def stages() -> list[FunnelStage]:
-    return list(FunnelStage.objects.all())
-
-
-def checklist_by_level(opportunity: Opportunity) -> list[tuple[FunnelStage, list[tuple]]]:
-    """[(stage, [(item, ticked), ...]), ...] for levels 1-5 (level 6 is set by collection)."""
-    ticked = set(opportunity.ticks.values_list("item_id", flat=True))
-    items = ChecklistItem.objects.filter(active=True, stage__level__lte=5).select_related("stage")
-    grouped: dict[int, tuple[FunnelStage, list]] = {}
-    for item in items:
-        grouped.setdefault(item.stage.level, (item.stage, []))[1].append((item, item.pk in ticked))
-    return [grouped[level] for level in sorted(grouped)]
-
-
-@dataclass
-class BoardColumn:
-    """One level on the board: its cards and, for the column header, their count, amount
-    and weighted amount (amount × the level's win probability; collected deals count whole)."""
-
-    stage: FunnelStage
-    deals: list[Opportunity] = field(default_factory=list)
-    count: int = 0
-    amount: Decimal = ZERO
-    weighted: Decimal = ZERO
-
-
-def board(*, user, owner=None) -> list[BoardColumn]:
-    """Open deals by level 1-5, then those collected in the last 30 days (level 6)."""
-    qs = opportunity_list(user=user)
-    if owner is not None:
-        qs = qs.filter(owner=owner)
-    recent = timezone.now() - timedelta(days=30)
-    qs = qs.filter(Q(status="open") | Q(status="won", closed_at__gte=recent))
-    deals = list(qs.order_by("expected_close", "pk"))
-    sums = {
-        row["stage_id"]: row
-        for row in qs.order_by().values("stage_id").annotate(n=Count("pk"), total=Sum("amount"))
-    }
-    columns = []
-    for stage in stages():
-        row = sums.get(stage.pk, {"n": 0, "total": ZERO})
-        amount = row["total"] or ZERO
-        columns.append(
-            BoardColumn(
-                stage=stage,
-                deals=[d for d in deals if d.stage_id == stage.pk],
-                count=row["n"],
-                amount=amount,
-                weighted=amount
-                if stage.level == 6
-                else metrics.weighted(amount, stage.win_probability),
-            )
-        )
-    return columns
-
-
-def period_bounds(period: str, as_of: date) -> tuple[date, date]:
-    """First and last day of the month, quarter or year containing `as_of`."""
-    if period == "month":
-        start = as_of.replace(day=1)
-        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    elif period == "year":
-        start, end = as_of.replace(month=1, day=1), as_of.replace(month=12, day=31)
-    elif period != "quarter":
-        # Not silently a quarter: the targets would be looked up for a period that has none.
-        raise ValueError(f"unknown period: {period!r}")
-    else:
-        first_month = 3 * ((as_of.month - 1) // 3) + 1
-        start = as_of.replace(month=first_month, day=1)
-        end = (start + timedelta(days=95)).replace(day=1) - timedelta(days=1)
-    return start, end
 
 
 @dataclass
@@ -155,15 +77,14 @@ def funnel(
     rows = {stage.level: LevelRow(stage=stage) for stage in all_stages}
     probability = {stage.level: stage.win_probability for stage in all_stages}
 
-    for row in (
-        qs.filter(status="open").values("stage__level").annotate(n=Count("pk"), total=Sum("amount"))
-    ):
+    for row in qs.open().values("stage__level").annotate(n=Count("pk"), total=Sum("amount")):
         level_row = rows[row["stage__level"]]
         level_row.count, level_row.amount = row["n"], row["total"] or ZERO
         level_row.weighted = metrics.weighted(level_row.amount, probability[level_row.stage.level])
-    won = qs.filter(status="won").aggregate(n=Count("pk"), total=Sum("amount"))
-    rows[6].count, rows[6].amount = won["n"], won["total"] or ZERO
-    rows[6].weighted = rows[6].amount
+    won = qs.won().aggregate(n=Count("pk"), total=Sum("amount"))
+    collected = rows[COLLECTED_LEVEL]
+    collected.count, collected.amount = won["n"], won["total"] or ZERO
+    collected.weighted = collected.amount
 
     history = list(
         StageChange.objects.filter(opportunity__in=qs)
@@ -191,18 +112,21 @@ def funnel(
     # Achieved: deals still committed (level 5 or collected) whose commitment fell in the period;
     # a deal moved back below level 5 counts in the pipeline instead, never in both.
     achieved = (
-        qs.exclude(status="lost")
-        .filter(stage__level__gte=5)
+        qs.not_lost()
+        .from_level(COMMITTED_LEVEL)
         .filter(committed_at__date__gte=start, committed_at__date__lte=end)
         .aggregate(total=Sum("amount"))["total"]
         or ZERO
     )
-    pipeline_rows = qs.filter(
-        status="open", stage__level__lt=5, expected_close__lte=end
-    ).values_list("amount", "stage__win_probability")
+    pipeline_rows = (
+        qs.open()
+        .below_level(COMMITTED_LEVEL)
+        .filter(expected_close__lte=end)
+        .values_list("amount", "stage__win_probability")
+    )
     pipeline = metrics.weighted_pipeline(pipeline_rows)
-    lost = qs.filter(status="lost")
-    open_rows = [rows[level] for level in levels if level < 6]
+    lost = qs.lost()
+    open_rows = [rows[level] for level in levels if level < COLLECTED_LEVEL]
     return Funnel(
         levels=[rows[level] for level in levels],
         weighted_total=sum((r.weighted for r in open_rows), ZERO),
@@ -219,7 +143,7 @@ def funnel(
             ((achieved + pipeline) / target).quantize(Decimal("0.0001"), ROUND_HALF_UP)
             if target else None
         ),
-        won_count=qs.filter(stage__level__gte=5).exclude(status="lost").count(),
+        won_count=qs.from_level(COMMITTED_LEVEL).not_lost().count(),
         lost_count=lost.count(),
         lost_by_reason=list(
             lost.values(reason=localized("lost_reason__name"))
@@ -233,27 +157,23 @@ def funnel(
     )  # fmt: skip
 
 
-def timeline(*, opportunity: Opportunity) -> list[tuple]:
-    """Stage changes and follow-ups about the deal, newest first, as (when, kind, object)."""
-    changes = opportunity.stage_changes.select_related("changed_by")
-    followups = opportunity.followups.select_related("author", "contact")
-    items = [(c.changed_at, "stage", c) for c in changes]
-    items += [(f.occurred_at, "followup", f) for f in followups]
-    return sorted(items, key=lambda item: item[0], reverse=True)
+# The review looks back this many days for closed deals; an open deal with no move for
+# STALLED_DAYS is stalled.
+REVIEW_DAYS, STALLED_DAYS = 90, 30
 
 
 def review(*, user, rep, as_of: date) -> dict:
     """One-to-one business review (业务回顾): one rep's deals only."""
     deals = opportunity_list(user=user).filter(owner=rep)
-    last_quarter = as_of - timedelta(days=90)
+    last_quarter = as_of - timedelta(days=REVIEW_DAYS)
     # Closed in the 90 days up to as_of: a review of a past date must not show later results.
     closed = {"closed_at__date__gte": last_quarter, "closed_at__date__lte": as_of}
     return {
-        "open": list(deals.filter(status="open").order_by("-stage__level", "expected_close")),
-        "won": list(deals.filter(status="won", **closed)),
-        "lost": list(deals.filter(status="lost", **closed)),
+        "open": list(deals.open().order_by("-stage__level", "expected_close")),
+        "won": list(deals.won().filter(**closed)),
+        "lost": list(deals.lost().filter(**closed)),
         "stalled": list(
-            deals.filter(status="open", stage_entered_at__date__lt=as_of - timedelta(days=30))
+            deals.open().filter(stage_entered_at__date__lt=as_of - timedelta(days=STALLED_DAYS))
         ),
         "funnel": funnel(
             user=user,
@@ -263,3 +183,65 @@ def review(*, user, rep, as_of: date) -> dict:
         ),
         "last_activity": deals.aggregate(last=Max("followups__occurred_at"))["last"],
     }
+
+
+# --- The dashboard's filters ----------------------------------------------------------------
+
+
+def funnel_people(*, user) -> QuerySet[User]:
+    """The people in `user`'s scope who own at least one deal, for the owner filter."""
+    return (
+        User.objects.visible_to(user)
+        .filter(opportunities__isnull=False)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def funnel_teams(*, user) -> QuerySet[Team]:
+    """Every team for those who see every owner (admin, finance); a manager's own teams."""
+    if owner_scope(user, "") == Q():
+        return Team.objects.all()
+    return Team.objects.filter(manager=user)
+
+
+def regions() -> QuerySet[Region]:
+    return Region.objects.all()
+
+
+@dataclass
+class FunnelNarrowing:
+    """owner=<username>, team=<id>, region=<name> as the dashboard understood them: each one
+    that names nobody `user` may choose is blank here and listed in `rejected` (name, raw)."""
+
+    owner: str = ""
+    team: str = ""
+    region: str = ""
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+
+    def __call__(self, qs: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
+        if self.owner:
+            qs = qs.filter(owner__username=self.owner)
+        if self.team:
+            qs = qs.filter(owner__team_id=int(self.team))
+        if self.region:
+            qs = qs.filter(customer__region__name=self.region)
+        return qs
+
+    @property
+    def chosen(self) -> dict:
+        return {"owner": self.owner, "team": self.team, "region": self.region}
+
+
+def funnel_narrowing(*, user, teams, owner: str, team: str, region: str) -> FunnelNarrowing:
+    narrowing = FunnelNarrowing(owner=owner, team=team, region=region)
+    if owner and not User.objects.visible_to(user).filter(username=owner).exists():
+        narrowing.rejected.append(("owner", owner))
+        narrowing.owner = ""
+    if team and not (team.isdigit() and teams.filter(pk=int(team)).exists()):
+        narrowing.rejected.append(("team", team))
+        narrowing.team = ""
+    if region and not Region.objects.filter(name=region).exists():
+        narrowing.rejected.append(("region", region))
+        narrowing.region = ""
+    return narrowing
