@@ -1,4 +1,5 @@
-"""The settings row and the escalation ladder of DOMAIN.md section 6."""
+"""The settings row and the escalation ladder (docs/receivables.md, "Settings" and "Escalation
+ladder")."""
 
 from django.db import migrations
 

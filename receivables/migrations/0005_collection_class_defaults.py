@@ -1,4 +1,4 @@
-"""The collection classes of DOMAIN.md section 6 (A ≥ 90 %, B 70–80 %, C a special collection
+"""The collection classes of docs/receivables.md (A ≥ 90 %, B 70–80 %, C a special collection
 plan) and the rules that put a customer in one from its credit rating and payment terms."""
 
 from decimal import Decimal

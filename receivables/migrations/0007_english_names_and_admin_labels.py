@@ -1,4 +1,4 @@
-"""English names for the escalation ladder (DOMAIN.md section 6); Chinese labels in admin."""
+"""English names for the escalation ladder (docs/receivables.md); Chinese labels in admin."""
 
 import django.db.models.deletion
 import django.utils.timezone
