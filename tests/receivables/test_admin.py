@@ -360,6 +360,8 @@ def test_settings_keep_their_bucket_order_in_admin(client, org):
     )
 
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors
+    assert response.context["adminform"].form.errors == {
+        "__all__": ["约束 “receivablesettings_buckets_increase” 是无效的"]
+    }
     settings.refresh_from_db()
     assert settings.boundaries == (30, 60, 90)
