@@ -365,3 +365,20 @@ def test_settings_keep_their_bucket_order_in_admin(client, org):
     }
     settings.refresh_from_db()
     assert settings.boundaries == (30, 60, 90)
+
+
+def test_a_credit_hold_is_neither_put_nor_released_in_the_customer_admin(client, org, book):
+    """Before: the hold flag was a plain checkbox on the customer's admin page, so a hold could
+    be lifted with no reason and no CreditHoldEvent. Now it is shown, not submitted."""
+    client.force_login(org["admin"])
+    customer = book["rep1"]["customer"]
+
+    page = client.get(reverse("admin:customers_customer_change", args=[customer.pk]))
+
+    form = page.context["adminform"].form
+    assert {"credit_hold", "credit_hold_since", "credit_hold_reason"} & set(form.fields) == set()
+    customer.refresh_from_db()
+    assert (customer.credit_hold, customer.credit_hold_reason) == (True, "逾期超过90天")
+    assert list(CreditHoldEvent.objects.filter(customer=customer).values_list("kind")) == [
+        ("hold",)
+    ]
