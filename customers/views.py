@@ -20,7 +20,8 @@ from salesops.accounts.access import can_write, role_of
 from salesops.accounts.decorators import permission_errors_as_403, role_required
 from salesops.accounts.roles import Role
 from salesops.core.excel import build_workbook
-from salesops.core.http import paginate, show_refusal, warn_bad_param
+from salesops.core.http import show_refusal
+from salesops.core.http import paginate, warn_bad_param
 from salesops.core.http import posted as _posted
 from salesops.core.import_flow import IMPORT_DIR, StoredUpload, import_page, in_background
 from salesops.core.models import ImportRun
