@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from customers.models import Customer
 from receivables.models import Allocation, Payment, Receivable
-from receivables.selectors import aging_report
+from receivables.selectors.aging import aging_report
 
 AS_OF = date(2026, 11, 23)
 CUSTOMERS, RECEIVABLES, PAYMENTS = 2_000, 20_000, 8_000

@@ -151,6 +151,7 @@ class CustomerAdmin(ThroughServicesMixin, TierNamesAdminMixin, VisibleToAdmin):
         "next_visit_due",
         "rad_type",
         "trailing_revenue",
+        # Put and released by receivables' credit-hold services, which write the hold's event.
         "credit_hold",
         "credit_hold_since",
         "credit_hold_reason",

@@ -1,12 +1,16 @@
-"""Admin: receivable settings, the escalation ladder and collection classes are edited here;
-money records are read here and changed only in the app, through the services that keep the
-totals and the audit."""
+"""Admin: receivable settings, the escalation ladder and collection classes are edited here (their
+model validation and constraints apply as on any form). Money records (receivables, payments,
+allocations, write-offs) and event tables (escalation steps, credit hold events, aging
+snapshots) are only read here, scoped by visible_to for non-admin staff: they are written by the
+services that keep the totals, the holds and the audit (a payment is voided, a hold released,
+a debt written off on its page)."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from receivables.models import (
     AgingSnapshot,
+    Allocation,
     CollectionClass,
     CollectionClassRule,
     CreditHoldEvent,
@@ -15,6 +19,7 @@ from receivables.models import (
     Payment,
     Receivable,
     ReceivableSettings,
+    WriteOff,
 )
 from salesops.accounts.admin_mixins import VisibleToAdmin
 
@@ -66,7 +71,9 @@ class CollectionClassRuleAdmin(admin.ModelAdmin):
     ordering = ["position"]
 
 
-class ReadOnlyAdmin(VisibleToAdmin):
+class ReadOnly:
+    """Nothing is added, changed or deleted here; the services write these rows."""
+
     def has_add_permission(self, request):
         return False
 
@@ -75,6 +82,17 @@ class ReadOnlyAdmin(VisibleToAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, VisibleToAdmin):
+    """A money record with its history: read only, scoped by visible_to."""
+
+
+class ScopedEventAdmin(ReadOnly, admin.ModelAdmin):
+    """An event table (no history of its own): read only, scoped by visible_to."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
 
 
 @admin.register(Receivable)
@@ -93,22 +111,33 @@ class PaymentAdmin(ReadOnlyAdmin):
     list_select_related = ["customer"]
 
 
+@admin.register(Allocation)
+class AllocationAdmin(ScopedEventAdmin):
+    list_display = ["payment", "receivable", "amount", "created_at", "created_by", "reversed_at"]
+    list_select_related = ["payment__customer", "receivable", "created_by"]
+
+
+@admin.register(WriteOff)
+class WriteOffAdmin(ScopedEventAdmin):
+    list_display = ["receivable", "amount", "date", "reason", "written_off_by"]
+    list_select_related = ["receivable", "written_off_by"]
+
+
 @admin.register(EscalationEvent)
-class EscalationEventAdmin(ReadOnlyAdmin):
+class EscalationEventAdmin(ScopedEventAdmin):
     list_display = ["receivable", "level", "status", "as_of", "days_overdue", "balance"]
     list_filter = ["status", "level"]
     list_select_related = ["receivable", "level"]
 
 
 @admin.register(CreditHoldEvent)
-class CreditHoldEventAdmin(admin.ModelAdmin):
+class CreditHoldEventAdmin(ScopedEventAdmin):
     list_display = ["customer", "kind", "reason", "actor", "created_at"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    list_select_related = ["customer", "actor"]
 
 
 @admin.register(AgingSnapshot)
-class AgingSnapshotAdmin(admin.ModelAdmin):
+class AgingSnapshotAdmin(ScopedEventAdmin):
     list_display = ["customer", "as_of", "total"]
+    list_select_related = ["customer"]
     date_hierarchy = "as_of"

@@ -19,6 +19,7 @@ from receivables.services import receivable_create
 from salesops.accounts.access import can_write
 from salesops.core.excel import MAX_ROWS
 from salesops.core.imports import ImportSheet, Plan, Problem, blank
+from salesops.core.money import AMOUNT_LIMIT, CENT, is_in_fen, read_yuan
 from salesops.core.xlsx_reader import SheetRows
 
 __all__ = [
@@ -49,10 +50,7 @@ KINDS = {
     "质保金": Receivable.Kind.RETENTION,
 }
 NUMBER_MAX_LENGTH = Receivable._meta.get_field("number").max_length
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-# Money columns hold 14 digits, 2 of them decimals.
-AMOUNT_LIMIT = Decimal("1e12")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -104,12 +102,8 @@ def _text(value: Any) -> str:
 def _money(value: Any) -> Decimal:
     """Yuan with at most two decimals, 0 <= amount < 10^12; InvalidOperation otherwise.
     1200, "1,200.5" and 1200.50 are fine; 12.345, "12 元", "inf" and True are not."""
-    if isinstance(value, (bool, datetime, date, time)):
-        raise InvalidOperation
-    number = Decimal("".join(str(value).replace(",", "").split()))
-    if not number.is_finite() or number < 0 or number >= AMOUNT_LIMIT:
-        raise InvalidOperation
-    if number != number.quantize(CENT):
+    number = read_yuan(value)
+    if number < 0 or number >= AMOUNT_LIMIT or not is_in_fen(number):
         raise InvalidOperation
     return number.quantize(CENT)
 

@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy, ngettext, override
 from simple_history.utils import bulk_update_with_history
 
 from customers.models import Customer
-from receivables import aging, selectors
 from receivables.models import (
     AgingSnapshot,
     CreditHoldEvent,
@@ -29,7 +28,11 @@ from receivables.models import (
     Receivable,
     ReceivableSettings,
 )
-from receivables.penalty import rate_percent
+from receivables.rules import aging
+from receivables.rules.credit import credit_warning_due
+from receivables.rules.penalty import rate_percent
+from receivables.selectors.aging import aging_report
+from receivables.selectors.balances import outstanding_by_customer
 from salesops.accounts.models import User
 from salesops.core.i18n import lazy_text
 from salesops.core.scheduling import scheduled_job
@@ -319,14 +322,12 @@ def _credit_warnings(as_of: date) -> int:
     exceeds the configured share of its credit limit; once a month per customer."""
     share = ReceivableSettings.load().credit_warning_share
     limited = Customer.objects.filter(credit_limit__gt=0, owner__isnull=False)
-    outstanding = selectors.outstanding_by_customer(as_of=as_of, customers=limited)
+    outstanding = outstanding_by_customer(as_of=as_of, customers=limited)
     over = [
         pk
         for pk, limit in limited.values_list("pk", "credit_limit").iterator(chunk_size=BATCH)
         if pk in outstanding
-        and selectors.credit_warning_due(
-            outstanding=outstanding[pk], credit_limit=limit, share=share
-        )
+        and credit_warning_due(outstanding=outstanding[pk], credit_limit=limit, share=share)
     ]
     sent = 0
     for customer in limited.filter(pk__in=over).select_related("owner").order_by("pk"):
@@ -353,7 +354,7 @@ def _credit_warnings(as_of: date) -> int:
 @scheduled_job
 def aging_snapshot_take(*, as_of: date) -> int:
     """Store each customer's aging on `as_of`; a rerun for the same day rewrites the same rows."""
-    report = selectors.aging_report(user=None, as_of=as_of, group_by="customer")
+    report = aging_report(user=None, as_of=as_of, group_by="customer")
     with transaction.atomic():
         AgingSnapshot.objects.filter(as_of=as_of).delete()
         AgingSnapshot.objects.bulk_create(

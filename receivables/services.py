@@ -25,6 +25,8 @@ from receivables.models import (
 )
 from salesops.accounts.access import can_write, role_of
 from salesops.accounts.roles import Role
+from salesops.core.errors import NotPermitted, ServiceError
+from salesops.core.money import is_in_fen, read_yuan
 from salesops.core.templatetags.money import yuan
 
 logger = logging.getLogger(__name__)
@@ -34,21 +36,20 @@ CENT = Decimal("0.01")
 
 def _require_finance(actor) -> None:
     if not can_write(actor, money=True):
-        raise PermissionError(_("Only finance records money."))
+        raise NotPermitted(_("Only finance records money."))
 
 
 def _money(value, field: str) -> Decimal:
     """A positive amount in yuan with at most two decimals (fen); never rounded silently."""
     try:
-        amount = Decimal(str(value))
-        # quantize itself fails (InvalidOperation) on a value of more than 28 digits, e.g. 1e30.
-        exact = amount.is_finite() and amount == amount.quantize(CENT)
+        amount = read_yuan(value)
+        exact = is_in_fen(amount)
     except ArithmeticError as exc:
-        raise ValidationError({field: _("Enter an amount in yuan.")}) from exc
+        raise ServiceError(_("Enter an amount in yuan."), field=field) from exc
     if not exact:
-        raise ValidationError({field: _("Enter an amount in yuan with at most two decimals.")})
+        raise ServiceError(_("Enter an amount in yuan with at most two decimals."), field=field)
     if amount <= 0:
-        raise ValidationError({field: _("The amount must be more than zero.")})
+        raise ServiceError(_("The amount must be more than zero."), field=field)
     return amount
 
 
@@ -75,13 +76,13 @@ def receivable_create(
     amount = _money(amount, "amount")
     allocated = Decimal(allocated)
     if allocated and source != Receivable.Source.OPENING:
-        raise ValidationError({"allocated": _("Only opening balances start partly paid.")})
+        raise ServiceError(_("Only opening balances start partly paid."), field="allocated")
     if allocated < 0 or allocated > amount or allocated != allocated.quantize(CENT):
-        raise ValidationError({"allocated": _("Already paid must be between 0 and the amount.")})
+        raise ServiceError(_("Already paid must be between 0 and the amount."), field="allocated")
     if due_date < issue_date:
-        raise ValidationError({"due_date": _("The due date cannot be before the issue date.")})
+        raise ServiceError(_("The due date cannot be before the issue date."), field="due_date")
     if opportunity is not None and opportunity.customer_id != customer.pk:
-        raise ValidationError({"opportunity": _("This opportunity belongs to another customer.")})
+        raise ServiceError(_("This opportunity belongs to another customer."), field="opportunity")
     receivable = Receivable(
         customer=customer,
         number=number.strip(),
@@ -133,7 +134,7 @@ def payment_record(
         submission_key=submission_key,
     )
     if date > timezone.localdate():
-        raise ValidationError({"date": _("A payment cannot be received in the future.")})
+        raise ServiceError(_("A payment cannot be received in the future."), field="date")
     payment.full_clean(exclude=["submission_key"])
     try:
         with transaction.atomic():
@@ -161,7 +162,7 @@ def _lock_payment(payment: Payment) -> Payment:
 
 def _refuse_beyond_balance(receivable: Receivable, amount: Decimal) -> None:
     if amount > receivable.balance:
-        raise ValidationError(
+        raise ServiceError(
             _("Receivable %(number)s has only %(balance)s open; %(amount)s was entered.")
             % {
                 "number": receivable.number,
@@ -174,13 +175,13 @@ def _refuse_beyond_balance(receivable: Receivable, amount: Decimal) -> None:
 def _apply(*, actor, payment: Payment, receivable: Receivable, amount: Decimal) -> Allocation:
     """Move `amount` from a locked payment to a locked receivable, within both limits."""
     if receivable.customer_id != payment.customer_id:
-        raise ValidationError(_("A payment pays only its own customer's receivables."))
+        raise ServiceError(_("A payment pays only its own customer's receivables."))
     left = payment.amount - payment.allocated
     # Name the limit that binds: the smaller of the payment's remainder and the balance.
     if receivable.balance <= left:
         _refuse_beyond_balance(receivable, amount)
     if amount > left:
-        raise ValidationError(
+        raise ServiceError(
             _("Only %(left)s of this payment is unallocated; %(amount)s was entered.")
             % {"left": yuan(left), "amount": yuan(amount)}
         )
@@ -203,7 +204,7 @@ def payment_allocate(
     _require_finance(actor)
     payment = _lock_payment(payment)
     if payment.voided_at:
-        raise ValidationError(_("A voided payment cannot be allocated."))
+        raise ServiceError(_("A voided payment cannot be allocated."))
     ids = sorted({r.receivable.pk for r in requests})
     receivables = {
         r.pk: r for r in Receivable.objects.select_for_update().filter(pk__in=ids).order_by("pk")
@@ -215,7 +216,7 @@ def payment_allocate(
     if len(amounts) > 1 and sum(amounts) > left:
         # The sum against the remainder the page shows; checked row by row, the remainder
         # after the earlier rows would be a figure the user never saw.
-        raise ValidationError(
+        raise ServiceError(
             _("The amounts add up to %(total)s; only %(left)s of this payment is unallocated.")
             % {"total": yuan(sum(amounts)), "left": yuan(left)}
         )
@@ -239,7 +240,7 @@ def payment_allocate_oldest_first(*, actor, payment: Payment) -> list[Allocation
     _require_finance(actor)
     payment = _lock_payment(payment)
     if payment.voided_at:
-        raise ValidationError(_("A voided payment cannot be allocated."))
+        raise ServiceError(_("A voided payment cannot be allocated."))
     # Lock by id, as every other money write does (no deadlock between them), then pay the
     # oldest due first.
     receivables = sorted(
@@ -268,10 +269,10 @@ def payment_void(*, actor, payment: Payment, reason: str, now: datetime | None =
     """Void a payment with a reason: its allocations are reversed, nothing is deleted."""
     _require_finance(actor)
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why the payment is voided.")})
+        raise ServiceError(_("Say why the payment is voided."), field="reason")
     payment = _lock_payment(payment)
     if payment.voided_at:
-        raise ValidationError(_("This payment is already voided."))
+        raise ServiceError(_("This payment is already voided."))
     now = now or timezone.now()
     allocations = list(payment.allocations.active().order_by("receivable_id"))
     locked = {
@@ -307,14 +308,16 @@ def receivable_write_off(
     """Finance writes off bad debt (坏账核销) with a reason; never more than the open balance."""
     _require_finance(actor)
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why the debt is written off.")})
+        raise ServiceError(_("Say why the debt is written off."), field="reason")
     receivable = Receivable.objects.select_for_update().get(pk=receivable.pk)
     amount = _money(amount, "amount")
     if on > timezone.localdate() or on < receivable.issue_date:
-        raise ValidationError({"date": _("A write-off is dated between the issue date and today.")})
+        raise ServiceError(
+            _("A write-off is dated between the issue date and today."), field="date"
+        )
     if amount > receivable.balance:
-        raise ValidationError(
-            {"amount": _("Only %(balance)s is open.") % {"balance": yuan(receivable.balance)}}
+        raise ServiceError(
+            _("Only %(balance)s is open.") % {"balance": yuan(receivable.balance)}, field="amount"
         )
     write_off = WriteOff.objects.create(
         receivable=receivable, amount=amount, date=on, reason=reason.strip(), written_off_by=actor

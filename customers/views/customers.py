@@ -13,7 +13,7 @@ from customers.filters import CustomerFilter
 from customers.forms import ContactForm, CustomerForm, FollowUpForm, ReassignForm
 from customers.services import customers as customer_services
 from opportunities.selectors import opportunity_list
-from receivables.selectors import customer_money, group_flagged
+from receivables.selectors.credit import customer_money, group_flagged
 from salesops.accounts.access import can_manage, can_write
 from salesops.accounts.decorators import role_required
 from salesops.accounts.roles import MANAGERS

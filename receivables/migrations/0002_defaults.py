@@ -1,4 +1,5 @@
-"""The settings row and the escalation ladder of docs/receivables.md."""
+"""The settings row and the escalation ladder (docs/receivables.md, "Settings" and "Escalation
+ladder")."""
 
 from django.db import migrations
 

@@ -1,24 +1,40 @@
-"""Money as read from people and files: yuan with two decimals, 0 <= amount < 10^12 (the money
-columns hold 14 digits, 2 of them decimals). Every Excel import parses amounts here."""
+"""Amounts in yuan as people type them and spreadsheets hold them, read one way everywhere: the
+pages, the services and every Excel import parse money here."""
 
-from datetime import date, datetime, time
+from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 CENT = Decimal("0.01")
+# Money columns hold 14 digits, 2 of them decimals.
 AMOUNT_LIMIT = Decimal("1e12")
 
 
-def parse_yuan(value: Any, *, round_to_cent: bool = False) -> Decimal:
-    """The amount in a cell or a typed text, thousands commas and spaces ignored: 1200,
-    "1,200.5" and 1200.50 are fine; a negative, True, a date, "12 元", "inf" or 10^12 raise
-    InvalidOperation. More than two decimals (12.345) are refused too, unless `round_to_cent`
-    (then rounded half-even, as Decimal.quantize does)."""
-    if isinstance(value, (bool, datetime, date, time)):
+def read_yuan(value: Any) -> Decimal:
+    """The number in `value`, not rounded: thousands separators and spaces are dropped, so
+    "1,200.50", " 1 200.5 " and 1200.5 all read. InvalidOperation for anything that is not a
+    finite number: True, a date (a cell typed as a date), "12 元", "inf", "". The caller decides
+    what range and precision it accepts, so it can say which rule was broken."""
+    if isinstance(value, (bool, date, time)):  # a datetime is a date
         raise InvalidOperation
     number = Decimal("".join(str(value).replace(",", "").split()))
-    if not number.is_finite() or number < 0 or number >= AMOUNT_LIMIT:
+    if not number.is_finite():
         raise InvalidOperation
-    if not round_to_cent and number != number.quantize(CENT):
+    return number
+
+
+def is_in_fen(amount: Decimal) -> bool:
+    """Whether `amount` has at most two decimals (fen); more is refused, never rounded.
+    InvalidOperation for a value too long to quantize (more than 28 digits, e.g. 1e30)."""
+    return amount == amount.quantize(CENT)
+
+
+def parse_yuan(value: Any, *, round_to_cent: bool = False) -> Decimal:
+    """An amount a money column can hold: read_yuan, then 0 <= amount < 10^12 with at most two
+    decimals (or rounded half-even to the fen when `round_to_cent`); InvalidOperation otherwise."""
+    number = read_yuan(value)
+    if number < 0 or number >= AMOUNT_LIMIT:
+        raise InvalidOperation
+    if not round_to_cent and not is_in_fen(number):
         raise InvalidOperation
     return number.quantize(CENT)

@@ -44,7 +44,7 @@ def media(settings, tmp_path, monkeypatch) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.IMPORT_BACKGROUND_ROWS = 2
     monkeypatch.setattr("customers.views.imports.IMPORT_DIR", tmp_path / "imports")
-    monkeypatch.setattr("receivables.import_views.IMPORT_DIR", tmp_path / "imports")
+    monkeypatch.setattr("receivables.views.imports.IMPORT_DIR", tmp_path / "imports")
     monkeypatch.setitem(app.conf, "task_always_eager", True)
     return tmp_path
 

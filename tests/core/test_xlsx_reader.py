@@ -88,7 +88,7 @@ def written() -> tuple[int, int, int]:
 @pytest.fixture
 def pages(client, org, monkeypatch, tmp_path):
     monkeypatch.setattr("customers.views.imports.IMPORT_DIR", tmp_path / "customers")
-    monkeypatch.setattr("receivables.import_views.IMPORT_DIR", tmp_path / "balances")
+    monkeypatch.setattr("receivables.views.imports.IMPORT_DIR", tmp_path / "balances")
 
     def post(user: str, url_name: str, content: bytes):
         return client.post(reverse(url_name), {"file": bytes_upload(content)})

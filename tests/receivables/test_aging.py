@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from receivables import aging
 from receivables.models import ReceivableSettings
-from receivables.selectors import aging_report
+from receivables.rules import aging
+from receivables.selectors.aging import aging_report
 from receivables.services import payment_record, payment_void, receivable_write_off
 
 D = Decimal

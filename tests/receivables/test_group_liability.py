@@ -11,7 +11,7 @@ from django.utils import timezone
 from customers.models import CustomerGroup
 from customers.services.customers import customer_create
 from receivables.models import EscalationLevel, ReceivableSettings
-from receivables.selectors import flagged_groups, group_flagged
+from receivables.selectors.credit import flagged_groups, group_flagged
 from receivables.services import payment_record
 
 pytestmark = pytest.mark.django_db

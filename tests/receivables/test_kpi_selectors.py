@@ -9,8 +9,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from receivables.kpi_selectors import kpis
 from receivables.models import CollectionClass, CollectionClassRule
+from receivables.selectors.kpis import kpis
 from receivables.services import (
     AllocationRequest,
     payment_allocate,

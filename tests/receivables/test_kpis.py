@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from receivables import kpis
+from receivables.rules import kpis
 
 D = Decimal
 pytestmark = pytest.mark.usefixtures("english")  # the reasons are compared in English

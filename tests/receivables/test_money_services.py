@@ -18,6 +18,7 @@ from receivables.services import (
     receivable_create,
     receivable_write_off,
 )
+from salesops.core.errors import NotPermitted
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -198,7 +199,7 @@ def test_write_off_needs_a_reason_and_stays_within_the_balance(org, buyer, invoi
 @pytest.mark.parametrize("who", ["rep1", "manager1"])
 def test_only_finance_and_admin_record_money(org, buyer, invoice, who):
     invoice("AR-1", date(2026, 9, 1), "3000")
-    with pytest.raises(PermissionError):
+    with pytest.raises(NotPermitted):
         payment_record(
             actor=org[who], customer=buyer, date=date(2026, 11, 1), amount=D("1"), method="cash"
         )

@@ -21,7 +21,6 @@ from django.utils import translation
 from django.utils.html import escape
 
 from receivables import imports
-from receivables.import_views import SESSION_KEY
 from receivables.imports import (
     ImportPlan,
     opening_balance_import_apply,
@@ -29,6 +28,7 @@ from receivables.imports import (
 )
 from receivables.models import Receivable
 from receivables.services import receivable_create
+from receivables.views.imports import SESSION_KEY
 from salesops.core.excel import ExcelRefusedError, open_worksheet
 from tests.customers.xlsx_helpers import (
     CODE_1,
@@ -718,7 +718,7 @@ def test_command_exit_status_in_a_real_process(tmp_path):
 def import_dir(monkeypatch, tmp_path) -> Path:
     """Uploads waiting for confirmation go to a private folder per test."""
     folder = tmp_path / "imports"
-    monkeypatch.setattr("receivables.import_views.IMPORT_DIR", folder)
+    monkeypatch.setattr("receivables.views.imports.IMPORT_DIR", folder)
     return folder
 
 
@@ -900,7 +900,7 @@ def test_a_write_failing_at_confirm_time_is_reported_and_nothing_is_written(
 
     client.force_login(org["finance1"])
     client.post(url(), {"file": xlsx_upload(GOOD_ROWS)})
-    monkeypatch.setattr("receivables.import_views.imports.opening_balance_import_apply", fail)
+    monkeypatch.setattr("receivables.views.imports.imports.opening_balance_import_apply", fail)
 
     response = client.post(url(), {"confirm": "1"})
 

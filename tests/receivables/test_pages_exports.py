@@ -228,7 +228,7 @@ def test_aging_snapshot_is_idempotent(org, buyer, invoice):
 
 
 def test_aging_page_shows_the_snapshot_trend(client, org, buyer, invoice):
-    from receivables.selectors import aging_trend
+    from receivables.selectors.aging import aging_trend
 
     invoice("AR-1", AS_OF - timedelta(days=40), "1000")
     invoice("AR-2", AS_OF + timedelta(days=29), "500", issued=AS_OF - timedelta(days=1))

@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.services.customers import customer_create
-from receivables import statements
-from receivables.aging import cny_capital
 from receivables.models import ReceivableSettings
-from receivables.penalty import Segment
+from receivables.rules.aging import cny_capital
+from receivables.rules.penalty import Segment
+from receivables.selectors import statements
 from receivables.services import (
     payment_record,
     payment_void,
@@ -782,8 +782,8 @@ def test_statement_credits_what_was_paid_before_go_live(org):
     from decimal import Decimal
 
     from customers.services.customers import customer_create
+    from receivables.selectors.statements import statement
     from receivables.services import receivable_create
-    from receivables.statements import statement
 
     customer = customer_create(actor=org["rep1"], name="期初客户")
     receivable_create(

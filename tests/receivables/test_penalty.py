@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from receivables.penalty import (
+from receivables.rules.penalty import (
     Reduction,
     Segment,
     overdue_segments,

@@ -24,7 +24,7 @@ from django.db.models import Sum
 
 from customers.models import Customer
 from receivables.models import Allocation, Payment, Receivable, ReceivableSettings, WriteOff
-from receivables.penalty import (
+from receivables.rules.penalty import (
     PenaltyAccrual,
     Reduction,
     Segment,
@@ -64,12 +64,11 @@ def receivable_penalties(
     receivables."""
     ids = [receivable.pk for receivable in receivables]
     reductions = defaultdict(list)
-    allocations = Allocation.objects.filter(
-        receivable_id__in=ids,
-        reversed_at__isnull=True,
-        payment__voided_at__isnull=True,
-        payment__date__lte=end,
-    ).values_list("receivable_id", "payment__date", "amount")
+    allocations = (
+        Allocation.objects.counted_by(end)
+        .filter(receivable_id__in=ids)
+        .values_list("receivable_id", "payment__date", "amount")
+    )
     write_offs = WriteOff.objects.filter(receivable_id__in=ids, date__lte=end).values_list(
         "receivable_id", "date", "amount"
     )
@@ -148,12 +147,9 @@ def statement(
     # Applied money per payment, counted on the payment's date; voided payments and reversed
     # allocations are out.
     allocations = list(
-        Allocation.objects.filter(
-            receivable__customer=customer,
-            reversed_at__isnull=True,
-            payment__voided_at__isnull=True,
-            payment__date__lte=end,
-        ).values("payment_id", "receivable_id", "amount", "payment__date")
+        Allocation.objects.counted_by(end)
+        .filter(receivable__customer=customer)
+        .values("payment_id", "receivable_id", "amount", "payment__date")
     )
     write_offs = list(
         WriteOff.objects.filter(receivable__customer=customer, date__lte=end)
@@ -261,7 +257,7 @@ def statement(
         result.penalty_in_period += line.in_period
         result.penalty_total += line.total
 
-    payments = Payment.objects.filter(customer=customer, voided_at__isnull=True, date__lte=end)
+    payments = Payment.objects.filter(customer=customer, date__lte=end).valid()
     totals = payments.aggregate(amount=Sum("amount"), allocated=Sum("allocated"))
     result.unapplied = (totals["amount"] or ZERO) - (totals["allocated"] or ZERO)
     return result

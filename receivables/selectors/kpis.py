@@ -1,4 +1,4 @@
-"""The collection KPI page's read (DOMAIN.md sections 4 and 6): collection rate by owner, team and
+"""The collection KPI page's read (docs/receivables.md, "KPIs"): collection rate by owner, team and
 collection class, turnover, DSO, bad-debt rate and collection targets, in a fixed number of
 grouped queries whatever the size of the book."""
 
@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from opportunities.models import SalesTarget
 from opportunities.rules.periods import period_bounds
-from receivables import kpis as rules
 from receivables.models import (
     CollectionClass,
     CollectionClassRule,
@@ -22,7 +21,14 @@ from receivables.models import (
     ReceivableSettings,
     WriteOff,
 )
-from receivables.selectors import MONEY_FIELD, ZERO, collected_by, owner_team, receivables_as_of
+from receivables.rules import kpis as rules
+from receivables.selectors.balances import (
+    MONEY_FIELD,
+    ZERO,
+    collected_by,
+    owner_team,
+    receivables_as_of,
+)
 from salesops.accounts.models import Team, User
 
 
