@@ -9,6 +9,8 @@ from customers.models import Contact, Customer, FollowUp
 from customers.selectors import tier_choices
 from customers.services.customers import MANAGER_FIELDS, clean_credit_code
 from customers.services.followups import NEXT_STEP_NEEDED
+from opportunities.models import Opportunity
+from opportunities.selectors import customer_open_deals
 from salesops.core.forms import NamedBlankChoiceMixin
 
 
@@ -79,6 +81,11 @@ class ContactForm(NamedBlankChoiceMixin, forms.ModelForm):
 class FollowUpForm(NamedBlankChoiceMixin, forms.ModelForm):
     """The quick log form: channel as big buttons, 'now' prefilled, the rest optional."""
 
+    # Not a field of FollowUp: the deal a follow-up is about is linked by opportunities.
+    opportunity = forms.ModelChoiceField(
+        queryset=Opportunity.objects.none(), required=False, label=_("Opportunity")
+    )
+
     class Meta:
         model = FollowUp
         fields = [
@@ -118,7 +125,7 @@ class FollowUpForm(NamedBlankChoiceMixin, forms.ModelForm):
         # A channel is required: no "---------" button among the choices.
         self.fields["channel"].choices = FollowUp.Channel.choices
         self.fields["contact"].queryset = customer.contacts.all()
-        self.fields["opportunity"].queryset = customer.opportunities.open()
+        self.fields["opportunity"].queryset = customer_open_deals(customer=customer)
         self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
     def clean(self):

@@ -136,6 +136,11 @@ class Opportunity(models.Model):
     checked_items = models.ManyToManyField(
         ChecklistItem, through="ChecklistTick", related_name="+", blank=True
     )
+    # The follow-ups logged about this deal. The link is ours (DealFollowUp), not a column of the
+    # follow-up: customers sits below opportunities and knows nothing of deals.
+    followups = models.ManyToManyField(
+        "customers.FollowUp", through="DealFollowUp", related_name="+", blank=True
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     history = HistoricalRecords(excluded_fields=["stage_entered_at"])
 
@@ -214,6 +219,33 @@ class DealContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact} · {self.get_role_display()}"
+
+
+class DealFollowUp(models.Model):
+    """The deal a follow-up was about (at most one): written with the follow-up by
+    opportunities.services.deal_followup_log."""
+
+    followup = models.OneToOneField(
+        "customers.FollowUp",
+        verbose_name=_("follow-up"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="deal_link",
+    )
+    # Deleting a deal keeps its follow-ups (they are the customer's), only the link goes.
+    opportunity = models.ForeignKey(
+        Opportunity,
+        verbose_name=_("opportunity"),
+        on_delete=models.CASCADE,
+        related_name="followup_links",
+    )
+
+    class Meta:
+        verbose_name = _("follow-up about a deal")
+        verbose_name_plural = _("follow-ups about deals")
+
+    def __str__(self) -> str:
+        return f"{self.opportunity} · {self.followup}"
 
 
 class StageChange(models.Model):

@@ -16,6 +16,7 @@ from opportunities.models import (
     SalesTarget,
     StageChange,
 )
+from opportunities.querysets import OpportunityQuerySet
 from salesops.core.localized import localized
 
 ZERO = Decimal("0.00")
@@ -263,3 +264,9 @@ def review(*, user, rep, as_of: date) -> dict:
         ),
         "last_activity": deals.aggregate(last=Max("followups__occurred_at"))["last"],
     }
+
+
+def customer_open_deals(*, customer) -> OpportunityQuerySet:
+    """The open deals of a customer the caller already fetched within the user's scope (a deal is
+    visible to whoever sees its customer): what a follow-up may be about."""
+    return Opportunity.objects.filter(customer=customer).open()

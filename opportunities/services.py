@@ -3,18 +3,21 @@ lose and reopen, deal contacts, mark collected (level 6), and targets with appro
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers.models import Contact, Customer
+from customers.models import Contact, Customer, FollowUp
+from customers.services.followups import followup_log
 from opportunities.models import (
     COLLECTED_LEVEL,
     ChecklistItem,
     ChecklistTick,
     DealContact,
+    DealFollowUp,
     FunnelStage,
     LostReason,
     Opportunity,
@@ -26,6 +29,7 @@ from opportunities.selectors import period_bounds
 from salesops.accounts.access import can_write, role_of
 from salesops.accounts.models import User
 from salesops.accounts.roles import Role
+from salesops.core.errors import ServiceError
 
 COMMITTED_LEVEL = 5
 
@@ -446,3 +450,19 @@ def target_adjustment_decide(
         target._history_user = actor  # simple_history: the approver made the change
         target.save()
     return adjustment
+
+
+# --- Follow-ups about a deal --------------------------------------------------------------------
+
+
+@transaction.atomic
+def deal_followup_log(
+    *, actor, customer: Customer, opportunity: Opportunity, **followup: Any
+) -> FollowUp:
+    """Log a follow-up about one of the customer's deals: customers writes the follow-up (and moves
+    the cadence) and this app links it to the deal, in one transaction."""
+    if opportunity.customer_id != customer.pk:
+        raise ServiceError(_("This opportunity belongs to another customer."), field="opportunity")
+    logged = followup_log(actor=actor, customer=customer, **followup)
+    DealFollowUp.objects.create(followup=logged, opportunity=opportunity)
+    return logged

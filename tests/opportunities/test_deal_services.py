@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from customers.models import FollowUp
-from customers.services.followups import followup_log
 from opportunities import selectors, services
 from opportunities.models import (
     ChecklistItem,
@@ -334,7 +333,7 @@ def test_the_database_allows_one_primary_contact_per_deal(org, deal):
 
 def test_a_follow_up_may_point_at_a_deal_of_the_same_customer(org, deal):
     now = timezone.now()
-    followup = followup_log(
+    followup = services.deal_followup_log(
         actor=org["rep1"],
         customer=deal.customer,
         occurred_at=now - timedelta(hours=1),
@@ -343,7 +342,7 @@ def test_a_follow_up_may_point_at_a_deal_of_the_same_customer(org, deal):
         opportunity=deal,
         now=now,
     )
-    assert followup.opportunity == deal
+    assert followup.deal_link.opportunity == deal
     assert list(deal.followups.all()) == [followup]
     kinds = [kind for _when, kind, _item in selectors.timeline(opportunity=deal)]
     assert kinds == ["followup", "stage"]
@@ -352,7 +351,7 @@ def test_a_follow_up_may_point_at_a_deal_of_the_same_customer(org, deal):
 def test_a_follow_up_cannot_point_at_another_customers_deal(org, customers, deal):
     now = timezone.now()
     with override("en"), pytest.raises(ValidationError) as refused:
-        followup_log(
+        services.deal_followup_log(
             actor=org["rep2"],
             customer=customers["rep2"],
             occurred_at=now - timedelta(hours=1),

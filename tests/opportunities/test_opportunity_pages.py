@@ -83,10 +83,8 @@ def test_detail_timeline_mixes_stage_changes_and_follow_ups(client, org, deal):
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from customers.services.followups import followup_log
-
     when = datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(hours=2)
-    followup_log(
+    services.deal_followup_log(
         actor=org["rep1"],
         customer=deal.customer,
         occurred_at=when,
