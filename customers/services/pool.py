@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, override
 
 from customers import cadence
 from customers.models import CrmSettings, Customer, OwnershipEvent, TierRule
-from customers.services.customers import hand_over_open_deals, refresh_cadence
+from customers.services.customers import announce_owner_changed, refresh_cadence
 from salesops.accounts.access import role_of
 from salesops.accounts.models import Team, User
 from salesops.accounts.roles import Role
@@ -107,7 +107,7 @@ def _release(customer_pk: int, *, as_of: date, now: datetime, limit: int) -> int
     if idle < limit:
         return 0
     previous = customer.owner
-    _event, created = OwnershipEvent.objects.get_or_create(
+    event, created = OwnershipEvent.objects.get_or_create(
         customer=customer,
         kind=OwnershipEvent.Kind.RELEASED,
         job_key=f"release:{as_of.isoformat()}",
@@ -124,6 +124,9 @@ def _release(customer_pk: int, *, as_of: date, now: datetime, limit: int) -> int
     customer.pool_since = now
     customer.pool_team = _pool_team(previous)
     customer.save(update_fields=["owner", "owner_since", "pool_since", "pool_team", "updated_at"])
+    announce_owner_changed(
+        customer=customer, from_owner=previous, to_owner=None, actor=None, reason=event.reason
+    )
     notification_send(
         recipient=previous,
         title=lazy_text(
@@ -201,13 +204,15 @@ def pool_claim(*, actor, customer: Customer, reason: str = "", now: datetime | N
     customer.pool_since = customer.pool_team = None
     refresh_cadence(customer)  # due one interval after the claim
     customer.save()
-    hand_over_open_deals(customer=customer, new_owner=actor)
-    OwnershipEvent.objects.create(
+    event = OwnershipEvent.objects.create(
         customer=customer,
         kind=OwnershipEvent.Kind.CLAIMED,
         to_owner=actor,
         actor=actor,
         reason=reason.strip() or _("Claimed from the pool"),
         created_at=now,
+    )
+    announce_owner_changed(
+        customer=customer, from_owner=None, to_owner=actor, actor=actor, reason=event.reason
     )
     return customer
