@@ -14,11 +14,15 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from customers.models import Contact
-from opportunities.querysets import OpportunityQuerySet, StageChangeQuerySet, TargetQuerySet
+from opportunities.querysets import (  # noqa: F401 - COLLECTED_LEVEL is imported from here
+    COLLECTED_LEVEL,
+    OpportunityQuerySet,
+    StageChangeQuerySet,
+    TargetQuerySet,
+)
 from salesops.core.localized import LocalizedNameMixin
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
-COLLECTED_LEVEL = 6  # 安全收回全款: reached only through opportunity_mark_collected
 
 
 class FunnelStage(LocalizedNameMixin, models.Model):

@@ -2,6 +2,9 @@
 
 from salesops.accounts.access import VisibleToQuerySet
 
+COMMITTED_LEVEL = 5  # 签订合同: counts toward the target from here
+COLLECTED_LEVEL = 6  # 安全收回全款: reached only through opportunity_mark_collected
+
 
 class OpportunityQuerySet(VisibleToQuerySet):
     # A deal hangs off its customer: whoever owns the customer sees its deals, so a customer
@@ -13,6 +16,13 @@ class OpportunityQuerySet(VisibleToQuerySet):
 
     def lost(self):
         return self.filter(status="lost")
+
+    def awaiting_collection(self):
+        """Committed and still open: the money collected on its receivables takes it to level 6."""
+        return self.open().filter(stage__level=COMMITTED_LEVEL)
+
+    def collected(self):
+        return self.filter(stage__level=COLLECTED_LEVEL)
 
 
 class StageChangeQuerySet(VisibleToQuerySet):
