@@ -14,6 +14,8 @@ from customers.services.customers import (
     clean_credit_code,
 )
 from customers.services.followups import NEXT_STEP_NEEDED
+from opportunities.models import Opportunity
+from opportunities.selectors.deals import customer_open_deals
 from salesops.core.forms import NamedBlankChoiceMixin
 
 
@@ -77,6 +79,11 @@ class ContactForm(NamedBlankChoiceMixin, forms.ModelForm):
 class FollowUpForm(NamedBlankChoiceMixin, forms.ModelForm):
     """The quick log form: channel as big buttons, 'now' prefilled, the rest optional."""
 
+    # Not a field of FollowUp: the deal a follow-up is about is linked by opportunities.
+    opportunity = forms.ModelChoiceField(
+        queryset=Opportunity.objects.none(), required=False, label=_("Opportunity")
+    )
+
     class Meta:
         model = FollowUp
         fields = [
@@ -116,7 +123,7 @@ class FollowUpForm(NamedBlankChoiceMixin, forms.ModelForm):
         # A channel is required: no "---------" button among the choices.
         self.fields["channel"].choices = FollowUp.Channel.choices
         self.fields["contact"].queryset = customer_contacts(customer=customer)
-        self.fields["opportunity"].queryset = customer.opportunities.open()
+        self.fields["opportunity"].queryset = customer_open_deals(customer=customer)
         self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
     def clean(self):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, override
 
 from customers.models import CrmSettings, Customer, FollowUp, OwnershipEvent, TierRule
 from customers.rules import cadence
+from customers.services.customers import announce_owner_changed
 from salesops.accounts.models import Team, User
 from salesops.core.i18n import lazy_text
 from salesops.core.scheduling import scheduled_job
@@ -163,7 +164,7 @@ def _release(customer_pk: int, *, as_of: date, now: datetime, limit: int) -> int
     if idle < limit:
         return 0
     previous = customer.owner
-    _event, created = OwnershipEvent.objects.get_or_create(
+    event, created = OwnershipEvent.objects.get_or_create(
         customer=customer,
         kind=OwnershipEvent.Kind.RELEASED,
         job_key=f"release:{as_of.isoformat()}",
@@ -180,6 +181,9 @@ def _release(customer_pk: int, *, as_of: date, now: datetime, limit: int) -> int
     customer.pool_since = now
     customer.pool_team = _pool_team(previous)
     customer.save(update_fields=["owner", "owner_since", "pool_since", "pool_team", "updated_at"])
+    announce_owner_changed(
+        customer=customer, from_owner=previous, to_owner=None, actor=None, reason=event.reason
+    )
     notification_send(
         recipient=previous,
         title=lazy_text(

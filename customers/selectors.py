@@ -328,3 +328,8 @@ def recent_ownership_events(*, customer_ids) -> dict[int, OwnershipEvent]:
     for event in events:
         latest.setdefault(event.customer_id, event)
     return latest
+
+
+def customer_count(*, user) -> int:
+    """How many customers the user sees (the home page's figure)."""
+    return Customer.objects.visible_to(user).count()

@@ -14,7 +14,9 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from customers.models import Contact
-from opportunities.querysets import (
+from opportunities.querysets import (  # noqa: F401 - the levels are imported from here too
+    COLLECTED_LEVEL,
+    COMMITTED_LEVEL,
     OpportunityQuerySet,
     StageChangeQuerySet,
     TargetAdjustmentQuerySet,
@@ -24,8 +26,6 @@ from opportunities.rules.metrics import weighted
 from salesops.core.localized import LocalizedNameMixin
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
-COMMITTED_LEVEL = 5  # 已承诺: contract signed; first reaching it counts toward the target
-COLLECTED_LEVEL = 6  # 安全收回全款: reached only through opportunity_mark_collected
 
 
 class FunnelStage(LocalizedNameMixin, models.Model):
@@ -143,6 +143,11 @@ class Opportunity(models.Model):
     checked_items = models.ManyToManyField(
         ChecklistItem, through="ChecklistTick", related_name="+", blank=True
     )
+    # The follow-ups logged about this deal. The link is ours (DealFollowUp), not a column of the
+    # follow-up: customers sits below opportunities and knows nothing of deals.
+    followups = models.ManyToManyField(
+        "customers.FollowUp", through="DealFollowUp", related_name="+", blank=True
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     history = HistoricalRecords(excluded_fields=["stage_entered_at"])
 
@@ -228,6 +233,33 @@ class DealContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact} · {self.get_role_display()}"
+
+
+class DealFollowUp(models.Model):
+    """The deal a follow-up was about (at most one): written with the follow-up by
+    opportunities.services.deal_followup_log."""
+
+    followup = models.OneToOneField(
+        "customers.FollowUp",
+        verbose_name=_("follow-up"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="deal_link",
+    )
+    # Deleting a deal keeps its follow-ups (they are the customer's), only the link goes.
+    opportunity = models.ForeignKey(
+        Opportunity,
+        verbose_name=_("opportunity"),
+        on_delete=models.CASCADE,
+        related_name="followup_links",
+    )
+
+    class Meta:
+        verbose_name = _("follow-up about a deal")
+        verbose_name_plural = _("follow-ups about deals")
+
+    def __str__(self) -> str:
+        return f"{self.opportunity} · {self.followup}"
 
 
 class StageChange(models.Model):

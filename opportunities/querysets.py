@@ -4,6 +4,9 @@ from django.db.models import Q
 
 from salesops.accounts.access import VisibleToQuerySet
 
+COMMITTED_LEVEL = 5  # 已承诺: contract signed; first reaching it counts toward the target
+COLLECTED_LEVEL = 6  # 安全收回全款: reached only through opportunity_mark_collected
+
 
 class OpportunityQuerySet(VisibleToQuerySet):
     # A deal hangs off its customer: whoever owns the customer sees its deals, so a customer
@@ -39,6 +42,13 @@ class OpportunityQuerySet(VisibleToQuerySet):
 
     def from_level(self, level: int):
         return self.filter(stage__level__gte=level)
+
+    def awaiting_collection(self):
+        """Committed and still open: the money collected on its receivables takes it to level 6."""
+        return self.open().filter(stage__level=COMMITTED_LEVEL)
+
+    def collected(self):
+        return self.filter(stage__level=COLLECTED_LEVEL)
 
 
 class StageChangeQuerySet(VisibleToQuerySet):

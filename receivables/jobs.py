@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, override
-from simple_history.utils import bulk_update_with_history
 
 from customers.models import Customer
+from customers.services.credit import customer_credit_hold_set
 from receivables.models import (
     AgingSnapshot,
     CreditHoldEvent,
@@ -189,23 +189,14 @@ def _holds_put(applied: list[dict], by_pk, *, now) -> set[int]:
             reasons.setdefault(item["customer_id"], item)  # rows come most overdue first
     if not reasons:
         return set()
-    customers = list(
-        Customer.objects.select_for_update()
-        .filter(pk__in=reasons, credit_hold=False)
-        .order_by("pk")
-    )
     # A record, not a notice: written in the product's language like every other reason.
     with override(settings.LANGUAGE_CODE):
-        for customer in customers:
-            item = reasons[customer.pk]
-            customer.credit_hold, customer.credit_hold_since = True, now
-            customer.credit_hold_reason = _("%(number)s is %(days)s days overdue") % {
-                "number": item["number"],
-                "days": item["days_overdue"],
-            }
-            customer.updated_at = now
-    fields = ["credit_hold", "credit_hold_since", "credit_hold_reason", "updated_at"]
-    bulk_update_with_history(customers, Customer, fields, batch_size=BATCH, default_date=now)
+        texts = {
+            customer_id: _("%(number)s is %(days)s days overdue")
+            % {"number": item["number"], "days": item["days_overdue"]}
+            for customer_id, item in reasons.items()
+        }
+    customers = customer_credit_hold_set(reasons=texts, at=now)
     CreditHoldEvent.objects.bulk_create(
         [
             CreditHoldEvent(customer=c, kind="hold", reason=c.credit_hold_reason, created_at=now)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
+from customers.services.credit import customer_credit_hold_clear, customer_credit_hold_set
 from receivables.models import (
     Allocation,
     CreditHoldEvent,
@@ -333,9 +334,7 @@ def _after_collection(receivables) -> None:
     from opportunities.services.stages import opportunity_mark_collected
 
     opportunity_ids = {r.opportunity_id for r in receivables if r.opportunity_id}
-    for opportunity in Opportunity.objects.filter(
-        pk__in=opportunity_ids, status="open", stage__level=5
-    ):
+    for opportunity in Opportunity.objects.filter(pk__in=opportunity_ids).awaiting_collection():
         linked = Receivable.objects.filter(opportunity=opportunity)
         collected = linked.aggregate(total=Sum("allocated"))["total"] or ZERO
         if collected >= opportunity.amount and not linked.open().exists():
@@ -348,9 +347,8 @@ def _after_reversal(receivable_ids, *, now: datetime) -> None:
     from opportunities.models import Opportunity
     from opportunities.services.stages import opportunity_collection_reversed
 
-    for opportunity in Opportunity.objects.filter(
-        receivables__pk__in=receivable_ids, stage__level=6
-    ).distinct():
+    reopened = Receivable.objects.filter(pk__in=receivable_ids).values("opportunity_id")
+    for opportunity in Opportunity.objects.filter(pk__in=reopened).collected():
         if Receivable.objects.filter(opportunity=opportunity).open().exists():
             opportunity_collection_reversed(opportunity=opportunity, now=now)
 
@@ -360,14 +358,9 @@ def _after_reversal(receivable_ids, *, now: datetime) -> None:
 
 @transaction.atomic
 def credit_hold_put(*, customer: Customer, reason: str, actor=None) -> bool:
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    if customer.credit_hold:
+    held = customer_credit_hold_set(reasons={customer.pk: reason}, at=timezone.now())
+    if not held:
         return False
-    customer.credit_hold, customer.credit_hold_since = True, timezone.now()
-    customer.credit_hold_reason = reason
-    customer.save(
-        update_fields=["credit_hold", "credit_hold_since", "credit_hold_reason", "updated_at"]
-    )
     CreditHoldEvent.objects.create(customer=customer, kind="hold", reason=reason, actor=actor)
     return True
 
@@ -379,14 +372,10 @@ def credit_hold_release(*, actor, customer: Customer, reason: str) -> Customer:
         raise PermissionError(_("Only a manager may release a credit hold."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the hold is released.")})
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    if not customer.credit_hold:
+    released = customer_credit_hold_clear(customer=customer)
+    if released is None:
         raise ValidationError(_("This customer is not on credit hold."))
-    customer.credit_hold, customer.credit_hold_since, customer.credit_hold_reason = False, None, ""
-    customer.save(
-        update_fields=["credit_hold", "credit_hold_since", "credit_hold_reason", "updated_at"]
-    )
     CreditHoldEvent.objects.create(
-        customer=customer, kind="release", reason=reason.strip(), actor=actor
+        customer=released, kind="release", reason=reason.strip(), actor=actor
     )
-    return customer
+    return released

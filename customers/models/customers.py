@@ -258,14 +258,6 @@ class FollowUp(models.Model):
     next_step_due = models.DateField(_("next step due"), null=True, blank=True)
     next_step_done_at = models.DateTimeField(_("next step done"), null=True, blank=True)
     risk_note = models.CharField(_("risk"), max_length=300, blank=True)
-    opportunity = models.ForeignKey(
-        "opportunities.Opportunity",
-        verbose_name=_("opportunity"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="followups",
-    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("logged by"),

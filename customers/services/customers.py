@@ -13,9 +13,11 @@ from customers import querysets
 from customers.models import Contact, CrmSettings, Customer, OwnershipEvent, TierRule
 from customers.rules import cadence, credit_code
 from customers.selectors import assignable_owners
+from customers.signals import customer_owner_changed
 from salesops.accounts.access import can_manage, can_write
 from salesops.accounts.models import User
 from salesops.core.errors import NotPermitted, ServiceError
+from salesops.core.events import announce
 
 # The master data the services take, in the customer form's order (the form lists these).
 CUSTOMER_FIELDS = (
@@ -238,7 +240,6 @@ def customer_reassign(
     customer.pool_since = customer.pool_team = None
     refresh_cadence(customer)
     customer.save()
-    hand_over_open_deals(customer=customer, new_owner=new_owner)
     OwnershipEvent.objects.create(
         customer=customer,
         kind=kind,
@@ -248,18 +249,24 @@ def customer_reassign(
         reason=reason.strip(),
         created_at=now,
     )
+    announce_owner_changed(
+        customer=customer, from_owner=previous, to_owner=new_owner, actor=actor, reason=reason
+    )
     return customer
 
 
-def hand_over_open_deals(*, customer: Customer, new_owner: User) -> int:
-    """The new owner of a customer also owns its open deals from now on (won and lost deals
-    stay credited to whoever worked them). Saved one by one so each change has history."""
-    moved = 0
-    for deal in customer.opportunities.open().exclude(owner=new_owner):
-        deal.owner = new_owner
-        deal.save(update_fields=["owner"])
-        moved += 1
-    return moved
+def announce_owner_changed(*, customer: Customer, from_owner, to_owner, actor, reason) -> None:
+    """Every service that changes a customer's owner calls this (the apps above react on commit:
+    the open deals follow the customer)."""
+    announce(
+        customer_owner_changed,
+        sender=Customer,
+        customer=customer,
+        from_owner=from_owner,
+        to_owner=to_owner,
+        actor=actor,
+        reason=str(reason).strip(),
+    )
 
 
 @transaction.atomic

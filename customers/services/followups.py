@@ -32,7 +32,6 @@ def followup_log(
     next_step: str = "",
     next_step_due: date | None = None,
     risk_note: str = "",
-    opportunity=None,
     now: datetime | None = None,
 ) -> FollowUp:
     """Record one contact with a customer and move the customer's cadence on (an on-site visit
@@ -53,8 +52,6 @@ def followup_log(
         errors["next_step_due"] = _("The next step cannot be due before the contact happened.")
     if contact is not None and contact.customer_id != customer.pk:
         errors["contact"] = _("This person is a contact of another customer.")
-    if opportunity is not None and opportunity.customer_id != customer.pk:
-        errors["opportunity"] = _("This opportunity belongs to another customer.")
     if errors:
         raise ServiceError.for_fields(errors)
 
@@ -71,14 +68,13 @@ def followup_log(
         next_step=next_step.strip(),
         next_step_due=next_step_due,
         risk_note=risk_note.strip(),
-        opportunity=opportunity,
         author=actor,
         logged_at=now,
         is_late=cadence.is_logged_late(
             occurred_at=occurred_at, logged_at=now, allowed_hours=crm.late_log_hours
         ),
     )
-    followup.full_clean(exclude=["customer", "author", "contact", "opportunity"])
+    followup.full_clean(exclude=["customer", "author", "contact"])
     followup.save()
     # An entry older than the last contact moves nothing, except that an older visit can still
     # be the latest visit (a call came after it).

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import CrmSettings, Customer, OwnershipEvent
 from customers.selectors import claims_in_window, pool_visible_to
-from customers.services.customers import hand_over_open_deals, refresh_cadence
+from customers.services.customers import announce_owner_changed, refresh_cadence
 from salesops.accounts.access import role_of
 from salesops.accounts.models import User
 from salesops.accounts.roles import Role
@@ -41,13 +41,15 @@ def pool_claim(*, actor, customer: Customer, reason: str = "", now: datetime | N
     customer.pool_since = customer.pool_team = None
     refresh_cadence(customer)  # due one interval after the claim
     customer.save()
-    hand_over_open_deals(customer=customer, new_owner=actor)
-    OwnershipEvent.objects.create(
+    event = OwnershipEvent.objects.create(
         customer=customer,
         kind=OwnershipEvent.Kind.CLAIMED,
         to_owner=actor,
         actor=actor,
         reason=reason.strip() or _("Claimed from the pool"),
         created_at=now,
+    )
+    announce_owner_changed(
+        customer=customer, from_owner=None, to_owner=actor, actor=actor, reason=event.reason
     )
     return customer

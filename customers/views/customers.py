@@ -12,7 +12,7 @@ from customers import exports, selectors
 from customers.filters import CustomerFilter
 from customers.forms import ContactForm, CustomerForm, FollowUpForm, ReassignForm
 from customers.services import customers as customer_services
-from opportunities.selectors import opportunity_list
+from opportunities.selectors.deals import opportunity_list
 from receivables.selectors.credit import customer_money, group_flagged
 from salesops.accounts.access import can_manage, can_write
 from salesops.accounts.decorators import role_required

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from customers import selectors
 from customers.forms import FollowUpForm
 from customers.services.followups import followup_log, followup_next_step_done
+from opportunities.services.followups import deal_followup_log
 from salesops.accounts.access import can_write
 from salesops.accounts.decorators import role_required
 from salesops.accounts.roles import MANAGERS
@@ -33,7 +34,14 @@ def followup_create(request, pk: int):
     form = FollowUpForm(posted(request), customer=customer)
     if request.method == "POST" and form.is_valid():
         try:
-            followup = followup_log(actor=request.user, customer=customer, **form.cleaned_data)
+            fields = dict(form.cleaned_data)
+            deal = fields.pop("opportunity")
+            if deal is None:
+                followup = followup_log(actor=request.user, customer=customer, **fields)
+            else:
+                followup = deal_followup_log(
+                    actor=request.user, customer=customer, opportunity=deal, **fields
+                )
         except ValidationError as exc:
             show_refusal(request, exc, form)
         else:

@@ -132,3 +132,9 @@ def board(*, user, owner=None) -> list[BoardColumn]:
             )
         )
     return columns
+
+
+def customer_open_deals(*, customer) -> QuerySet[Opportunity]:
+    """The open deals of a customer the caller already fetched within the user's scope (a deal is
+    visible to whoever sees its customer): what a follow-up may be about."""
+    return Opportunity.objects.filter(customer=customer).open()

@@ -166,3 +166,34 @@ def opportunity_reopen(
         changed_by=actor,
     )
     return opportunity
+
+
+# --- Deals follow their customer ----------------------------------------------------------------
+
+
+@transaction.atomic
+def opportunities_hand_over(
+    *, customer: Customer, to_owner: User, actor=None, now: datetime | None = None
+) -> int:
+    """The new owner of a customer also owns its open deals from now on (won and lost deals stay
+    credited to whoever worked them). One UPDATE, and a history row for each deal moved."""
+    deals = list(
+        Opportunity.objects.select_for_update()
+        .filter(customer=customer)
+        .open()
+        .exclude(owner=to_owner)
+        .order_by("pk")
+    )
+    if not deals:
+        return 0
+    Opportunity.objects.filter(pk__in=[deal.pk for deal in deals]).update(owner=to_owner)
+    for deal in deals:
+        deal.owner = to_owner
+    Opportunity.history.bulk_history_create(
+        deals,
+        update=True,
+        default_user=actor,  # else the request's user, as a save() would record
+        default_change_reason=None,
+        default_date=now or timezone.now(),
+    )
+    return len(deals)

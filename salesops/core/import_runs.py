@@ -8,6 +8,7 @@ mark and the report: either everything is written and the run is done, or nothin
 run is failed with its problem lines (`row n, column: message`) or its error.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -29,25 +29,22 @@ PROGRESS_EVERY = 200
 
 @dataclass(frozen=True)
 class _Importer:
-    plan: str  # dotted path of plan(*, actor, worksheet) -> Plan
-    apply: str  # dotted path of apply(*, actor, plan) -> result
+    plan: Callable[..., Any]  # plan(*, actor, worksheet) -> Plan
+    apply: Callable[..., Any]  # apply(*, actor, plan) -> result
 
     def count(self, result: Any) -> int:
         """Rows written: (created, updated) for customers, the list created for balances."""
         return sum(result) if isinstance(result, tuple) else len(result)
 
 
-# Dotted paths: the core does not import the apps that import it.
-IMPORTERS = {
-    ImportRun.Kind.CUSTOMERS: _Importer(
-        "customers.imports.customer_import_plan",
-        "customers.imports.customer_import_apply",
-    ),
-    ImportRun.Kind.OPENING_BALANCES: _Importer(
-        "receivables.imports.opening_balance_import_plan",
-        "receivables.imports.opening_balance_import_apply",
-    ),
-}
+# Filled by the apps that import a kind of file, from their AppConfig.ready(): the core sits below
+# them and names none of them.
+IMPORTERS: dict[str, _Importer] = {}
+
+
+def importer_register(kind: str, *, plan: Callable[..., Any], apply: Callable[..., Any]) -> None:
+    """Name the check and the write a background run of `kind` (an ImportRun.Kind) calls."""
+    IMPORTERS[kind] = _Importer(plan, apply)
 
 
 class _ProgressRows:
@@ -119,7 +116,7 @@ def _check_and_apply(run: ImportRun) -> str:
     try:
         with run.file.open("rb") as upload:
             worksheet = _ProgressRows(open_worksheet(upload), run_id)
-            plan = import_string(importer.plan)(actor=actor, worksheet=worksheet)
+            plan = importer.plan(actor=actor, worksheet=worksheet)
     except (ExcelRefusedError, PermissionError, PermissionDenied) as exc:
         _finish(run_id, status=failed, error=str(exc))
         return failed
@@ -128,7 +125,7 @@ def _check_and_apply(run: ImportRun) -> str:
         return failed
     try:
         with transaction.atomic():
-            result = import_string(importer.apply)(actor=actor, plan=plan)
+            result = importer.apply(actor=actor, plan=plan)
             _finish(
                 run_id,
                 status=ImportRun.Status.DONE,

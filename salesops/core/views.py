@@ -12,13 +12,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
+from customers.selectors import customer_count
 from salesops.accounts.services import user_language_set
 from salesops.core import health, selectors, services
 
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", selectors.home_summary(user=request.user))
+    summary = selectors.home_summary(user=request.user)
+    summary["customer_count"] = customer_count(user=request.user)
+    return render(request, "core/home.html", summary)
 
 
 def language_set(request):

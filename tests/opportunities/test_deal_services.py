@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from customers.models import FollowUp
-from customers.services.followups import followup_log
 from opportunities.models import (
     ChecklistItem,
     ChecklistTick,
@@ -24,6 +23,7 @@ from opportunities.selectors import deals as deal_selectors
 from opportunities.selectors import funnel as funnel_selectors
 from opportunities.services.contacts import deal_contact_remove, deal_contact_set
 from opportunities.services.deals import opportunity_create, opportunity_reopen, opportunity_update
+from opportunities.services.followups import deal_followup_log
 from opportunities.services.stages import opportunity_mark_collected, opportunity_tick
 from salesops.core.errors import NotPermitted
 from tests.opportunities.funnel_helpers import (
@@ -337,7 +337,7 @@ def test_the_database_allows_one_primary_contact_per_deal(org, deal):
 
 def test_a_follow_up_may_point_at_a_deal_of_the_same_customer(org, deal):
     now = timezone.now()
-    followup = followup_log(
+    followup = deal_followup_log(
         actor=org["rep1"],
         customer=deal.customer,
         occurred_at=now - timedelta(hours=1),
@@ -346,7 +346,7 @@ def test_a_follow_up_may_point_at_a_deal_of_the_same_customer(org, deal):
         opportunity=deal,
         now=now,
     )
-    assert followup.opportunity == deal
+    assert followup.deal_link.opportunity == deal
     assert list(deal.followups.all()) == [followup]
     kinds = [kind for _when, kind, _item in deal_selectors.timeline(opportunity=deal)]
     assert kinds == ["followup", "stage"]
@@ -355,7 +355,7 @@ def test_a_follow_up_may_point_at_a_deal_of_the_same_customer(org, deal):
 def test_a_follow_up_cannot_point_at_another_customers_deal(org, customers, deal):
     now = timezone.now()
     with override("en"), pytest.raises(ValidationError) as refused:
-        followup_log(
+        deal_followup_log(
             actor=org["rep2"],
             customer=customers["rep2"],
             occurred_at=now - timedelta(hours=1),

@@ -271,7 +271,9 @@ def test_closed_deals_keep_their_figures(org, customer):
     assert deal.amount == D("100000.00")
 
 
-def test_deals_follow_their_customer_when_it_changes_hands(org, customer):
+def test_deals_follow_their_customer_when_it_changes_hands(
+    org, customer, django_capture_on_commit_callbacks
+):
     from customers.services.customers import customer_reassign
 
     open_deal = new_deal(org, customer, name="进行中")
@@ -279,9 +281,10 @@ def test_deals_follow_their_customer_when_it_changes_hands(org, customer):
     opportunity_mark_lost(
         actor=org["rep1"], opportunity=lost_deal, reason=LostReason.objects.first()
     )
-    customer_reassign(
-        actor=org["manager1"], customer=customer, new_owner=org["rep2"], reason="rep1 调岗"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        customer_reassign(
+            actor=org["manager1"], customer=customer, new_owner=org["rep2"], reason="rep1 调岗"
+        )
     assert not Opportunity.objects.visible_to(org["rep1"]).exists()
     assert set(Opportunity.objects.visible_to(org["rep2"])) == {open_deal, lost_deal}
     open_deal.refresh_from_db()

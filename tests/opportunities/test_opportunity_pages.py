@@ -11,6 +11,7 @@ from customers.services.customers import contact_save, customer_create
 from opportunities.models import ChecklistItem, Opportunity, StageChange
 from opportunities.services.contacts import deal_contact_set
 from opportunities.services.deals import opportunity_create, opportunity_mark_lost
+from opportunities.services.followups import deal_followup_log
 from tests.factories import OpportunityFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,10 +85,8 @@ def test_detail_timeline_mixes_stage_changes_and_follow_ups(client, org, deal):
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from customers.services.followups import followup_log
-
     when = datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(hours=2)
-    followup_log(
+    deal_followup_log(
         actor=org["rep1"],
         customer=deal.customer,
         occurred_at=when,
