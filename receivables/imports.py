@@ -17,6 +17,7 @@ from customers.rules import credit_code
 from receivables.models import Receivable
 from receivables.services import receivable_create
 from salesops.accounts.access import can_write
+from salesops.core.errors import NotPermitted
 from salesops.core.excel import MAX_ROWS
 from salesops.core.imports import ImportSheet, Plan, Problem, blank
 from salesops.core.money import AMOUNT_LIMIT, CENT, is_in_fen, read_yuan
@@ -147,13 +148,13 @@ def _existing_numbers(numbers: set[str]) -> dict[str, str]:
 
 def _require_finance(actor) -> None:
     if not can_write(actor, money=True):
-        raise PermissionError(_("Only finance or an admin may import opening balances."))
+        raise NotPermitted(_("Only finance or an admin may import opening balances."))
 
 
 def opening_balance_import_plan(*, actor, worksheet: SheetRows) -> ImportPlan:
     """Read and check every row; nothing is written. Problems cite the spreadsheet's own row
     numbers (header = row 1) and the file's own column headers, in sheet order.
-    Raises PermissionError for an actor who may not record money."""
+    Raises NotPermitted for an actor who may not record money."""
     _require_finance(actor)
     plan = ImportPlan()
     sheet = ImportSheet(worksheet, COLUMNS, REQUIRED, max_rows=MAX_ROWS)

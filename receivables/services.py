@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -24,8 +23,7 @@ from receivables.models import (
     Receivable,
     WriteOff,
 )
-from salesops.accounts.access import can_write, role_of
-from salesops.accounts.roles import Role
+from salesops.accounts.access import can_manage, can_write
 from salesops.core.errors import NotPermitted, ServiceError
 from salesops.core.money import is_in_fen, read_yuan
 from salesops.core.templatetags.money import yuan
@@ -368,13 +366,13 @@ def credit_hold_put(*, customer: Customer, reason: str, actor=None) -> bool:
 @transaction.atomic
 def credit_hold_release(*, actor, customer: Customer, reason: str) -> Customer:
     """停止供货 is lifted only by a manager (or admin), with a reason."""
-    if role_of(actor) not in (Role.MANAGER, Role.ADMIN):
-        raise PermissionError(_("Only a manager may release a credit hold."))
+    if not can_manage(actor):
+        raise NotPermitted(_("Only a manager may release a credit hold."))
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why the hold is released.")})
+        raise ServiceError(_("Say why the hold is released."), field="reason")
     released = customer_credit_hold_clear(customer=customer)
     if released is None:
-        raise ValidationError(_("This customer is not on credit hold."))
+        raise ServiceError(_("This customer is not on credit hold."))
     CreditHoldEvent.objects.create(
         customer=released, kind="release", reason=reason.strip(), actor=actor
     )

@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from customers.forms import ImportUploadForm
 from receivables import imports
-from salesops.accounts.decorators import permission_errors_as_403, role_required
+from salesops.accounts.decorators import role_required
 from salesops.accounts.roles import MONEY
 from salesops.core.import_flow import IMPORT_DIR, StoredUpload, import_page, in_background
 from salesops.core.models import ImportRun
@@ -31,9 +31,6 @@ def _render(request, form, plan):
 
 
 @role_required(*MONEY)
-# The shared import flow (salesops.core.import_runs, the management command) still expects the
-# plan's PermissionError; until it takes NotPermitted, this answers it with a 403.
-@permission_errors_as_403
 def opening_balance_import(request):
     """Upload -> preview (every problem listed, nothing written) -> confirm (all or nothing)."""
 

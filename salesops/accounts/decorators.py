@@ -22,16 +22,3 @@ def role_required(*roles: Role):
         return wrapper
 
     return decorator
-
-
-def permission_errors_as_403(view):
-    """Services raise PermissionError for a role that may not act; answer 403 for it."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionError as exc:
-            raise PermissionDenied(str(exc)) from exc
-
-    return wrapper

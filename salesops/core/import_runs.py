@@ -117,7 +117,7 @@ def _check_and_apply(run: ImportRun) -> str:
         with run.file.open("rb") as upload:
             worksheet = _ProgressRows(open_worksheet(upload), run_id)
             plan = importer.plan(actor=actor, worksheet=worksheet)
-    except (ExcelRefusedError, PermissionError, PermissionDenied) as exc:
+    except (ExcelRefusedError, PermissionDenied) as exc:
         _finish(run_id, status=failed, error=str(exc))
         return failed
     if not plan.ok:
@@ -135,7 +135,7 @@ def _check_and_apply(run: ImportRun) -> str:
     except ValidationError as exc:
         _finish(run_id, status=failed, error=" ".join(exc.messages))
         return failed
-    except (PermissionError, PermissionDenied) as exc:
+    except PermissionDenied as exc:
         _finish(run_id, status=failed, error=str(exc))
         return failed
     return ImportRun.Status.DONE

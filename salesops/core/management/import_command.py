@@ -23,7 +23,7 @@ class ImportCommand(BaseCommand):
     as_help = "act as this user (default: the first active admin)"
 
     def plan(self, actor: User, worksheet: SheetRows) -> Any:
-        """Check every row and write nothing; may raise NotPermitted (or PermissionError)."""
+        """Check every row and write nothing; may raise NotPermitted."""
         raise NotImplementedError
 
     def apply(self, actor: User, plan) -> Any:
@@ -59,7 +59,7 @@ class ImportCommand(BaseCommand):
                 raise CommandError(f"{file}: {exc}") from exc
             try:
                 plan = self.plan(actor, worksheet)
-            except (PermissionError, PermissionDenied) as exc:
+            except PermissionDenied as exc:
                 raise CommandError(f"{actor.username}: {exc}") from exc
             except ExcelRefusedError as exc:  # the rows turned out damaged or hostile
                 raise CommandError(f"{file}: {exc}") from exc
@@ -75,7 +75,7 @@ class ImportCommand(BaseCommand):
                 result = self.apply(actor, plan)
             except ValidationError as exc:
                 raise CommandError(f"nothing was imported: {' '.join(exc.messages)}") from exc
-            except (PermissionError, PermissionDenied) as exc:
+            except PermissionDenied as exc:
                 raise CommandError(f"nothing was imported: {exc}") from exc
         self.stdout.write(self.summary(plan, result))
 
