@@ -22,14 +22,14 @@ def _manage(database: Path) -> Callable[..., subprocess.CompletedProcess]:
         "DATABASE_URL": f"sqlite:///{database}",
     }
 
-    def manage(*args):
+    def manage(*args, timeout=180):
         return subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=settings.BASE_DIR,
             env=env,
             capture_output=True,
             text=True,
-            timeout=180,
+            timeout=timeout,
             check=False,
         )
 
@@ -44,7 +44,8 @@ def _migrated_template() -> Path:
     """An SQLite file `manage.py migrate` built once per test process: migrating takes most of
     a real-process test's time, and every such test starts from the same empty schema."""
     template = Path(_TEMPLATE_DIR.name) / "migrated.sqlite3"
-    migrated = _manage(template)("migrate", "-v0")
+    # Every migration in one process: minutes on a busy machine, so a longer limit.
+    migrated = _manage(template)("migrate", "-v0", timeout=600)
     assert migrated.returncode == 0, migrated.stderr
     return template
 
