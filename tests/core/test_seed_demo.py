@@ -37,6 +37,7 @@ def seeded(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+@pytest.mark.xdist_group("seed_demo")  # one worker, so the seeding is shared under `make test`
 class TestOnceSeeded:
     def test_seed_demo_creates_the_documented_users_and_teams(self, seeded):
         roles = {u.username: u.role for u in User.objects.prefetch_related("groups")}
