@@ -9,6 +9,9 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := python3.11
 RUN := $(UV) run --frozen --no-sync
 PYTEST_ARGS ?=
+# `make test` runs the suite in this many pytest-xdist worker processes (each with its own test
+# database and Redis database); `make test PYTEST_WORKERS=0` runs it in one process.
+PYTEST_WORKERS ?= 2
 # `make run PORT=8001` when 8000 is taken.
 PORT ?= 8000
 
@@ -46,7 +49,7 @@ format:
 	$(RUN) djlint templates --reformat
 
 test: lint
-	$(RUN) pytest $(PYTEST_ARGS)
+	$(RUN) pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Needs GNU gettext (xgettext); only for developers changing translatable strings.
 messages:

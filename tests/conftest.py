@@ -28,6 +28,23 @@ def service_missing(reason: str):
     pytest.skip(reason)
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items):
+    """Under `--dist loadgroup` (`make test`), tests sharing a per-process set-up run in the
+    same xdist worker, so it is paid once: the browser tests share one Chromium and one seeded
+    demo (tests/browser/conftest.py), the real-process command tests one migrated SQLite file
+    (tests/import_helpers.py). The architecture tests stay together because one of them writes
+    a probe module into customers/ that the others, in another worker, would count."""
+    for item in items:
+        if item.nodeid.startswith("tests/browser/"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+        if item.nodeid.startswith("tests/test_architecture.py"):
+            item.add_marker(pytest.mark.xdist_group("architecture"))
+        function = getattr(item, "function", None)
+        if function is not None and "manage_process" in function.__code__.co_names:
+            item.add_marker(pytest.mark.xdist_group("migrated_sqlite"))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _require_postgres_in_ci(django_db_setup, django_db_blocker):
     if REQUIRE_SERVICES:
@@ -93,7 +110,7 @@ def _reference_data_left_for_the_next_run(django_db_setup, django_db_blocker):
                 getattr(import_module(module), function)(apps, None)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def chromium_path() -> str:
     path = (
         os.environ.get("CHROMIUM_PATH")

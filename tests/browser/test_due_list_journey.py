@@ -1,11 +1,10 @@
 """Journey: rep1 on a phone opens the due list and logs a visit in under five taps."""
 
 import pytest
-from django.core.management import call_command
 
 from customers.models import Customer, FollowUp
 from salesops.accounts.models import User
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +18,7 @@ def log_in(page, base_url, username):
 
 
 def test_rep_logs_a_visit_from_the_due_list_in_under_five_taps(live_server, phone):
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     rep1 = User.objects.get(username="rep1")
     log_in(phone, live_server.url, "rep1")
     phone.goto(f"{live_server.url}/followups/due/")

@@ -1,12 +1,11 @@
 """Journey: manager1 opens the funnel dashboard, filters to one rep, sees that rep's numbers."""
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from opportunities.selectors.funnel import funnel
 from salesops.accounts.models import User
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, seed_demo
 from tests.browser.test_due_list_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,7 +16,7 @@ def money(value) -> str:
 
 
 def test_manager_filters_the_funnel_to_one_rep(live_server, phone):
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     manager = User.objects.get(username="manager1")
     rep2 = User.objects.get(username="rep2")
     team = funnel(user=manager, as_of=timezone.localdate())

@@ -1,17 +1,16 @@
 """Journey: rep1 logs in on a phone and sees the Chinese home page."""
 
 import pytest
-from django.core.management import call_command
 
 from customers.models import Customer
 from salesops.accounts.models import User
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_rep_logs_in_on_a_phone_and_sees_the_chinese_workbench(live_server, phone):
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
 
     phone.goto(f"{live_server.url}/")
     assert "/accounts/login/" in phone.url  # not logged in: sent to the login page

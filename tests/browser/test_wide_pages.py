@@ -2,9 +2,8 @@
 view) and a 1440 px desktop; screenshots under test-artifacts/."""
 
 import pytest
-from django.core.management import call_command
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, seed_demo
 from tests.browser.test_due_list_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -53,7 +52,7 @@ def context_for(browser):
 
 
 def test_wide_pages_fit_a_phone_and_a_desktop(live_server, context_for):
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     for size, viewport in VIEWPORTS.items():
         pages = {}
         for username in ("finance1", "manager1"):
@@ -71,7 +70,7 @@ def test_wide_pages_fit_a_phone_and_a_desktop(live_server, context_for):
 
 
 def test_aging_in_english_fits_a_phone_and_a_desktop(live_server, context_for):
-    call_command("seed_demo", verbosity=0)
+    seed_demo()
     for size, viewport in VIEWPORTS.items():
         page = context_for(viewport)
         log_in(page, live_server.url, "finance1")

@@ -1,7 +1,10 @@
 """seed_demo: the demo users and teams, idempotent, and never under production settings."""
 
+from io import StringIO
+
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
 from customers.models import Customer
 from salesops.accounts.models import Team, User
@@ -22,35 +25,46 @@ def snapshot():
     }
 
 
-def test_seed_demo_creates_the_documented_users_and_teams(capsys):
-    call_command("seed_demo")
-    roles = {u.username: u.role for u in User.objects.prefetch_related("groups")}
-    assert roles == {
-        "admin": Role.ADMIN,
-        "finance1": Role.FINANCE,
-        "manager1": Role.MANAGER,
-        "manager2": Role.MANAGER,
-        "rep1": Role.REP,
-        "rep2": Role.REP,
-        "rep3": Role.REP,
-    }
-    assert all(u.check_password("demo1234") for u in User.objects.all())
-    team_a = Team.objects.get(manager__username="manager1")
-    assert sorted(team_a.members.values_list("username", flat=True)) == ["rep1", "rep2"]
-    team_b = Team.objects.get(manager__username="manager2")
-    assert list(team_b.members.values_list("username", flat=True)) == ["rep3"]
-    assert User.objects.get(username="admin").is_staff
-    assert "demo1234" in capsys.readouterr().out
-    # Every rep owns customers.
-    for rep in ("rep1", "rep2", "rep3"):
-        assert Customer.objects.filter(owner__username=rep).count() >= 3
+@pytest.fixture(scope="class")
+def seeded(django_db_setup, django_db_blocker):
+    """One seed_demo run (its printed summary returned) shared by the tests of a class, inside
+    a transaction rolled back after them: seeding takes seconds, and these tests only read it
+    (or change it inside their own savepoint, which the function-level `db` rolls back)."""
+    printed = StringIO()
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", stdout=printed)
+        yield printed.getvalue()
+        transaction.set_rollback(True)
 
 
-def test_seed_demo_twice_changes_nothing_the_second_time():
-    call_command("seed_demo", verbosity=0)
-    first = snapshot()
-    call_command("seed_demo", verbosity=0)
-    assert snapshot() == first
+@pytest.mark.xdist_group("seed_demo")  # one worker, so the seeding is shared under `make test`
+class TestOnceSeeded:
+    def test_seed_demo_creates_the_documented_users_and_teams(self, seeded):
+        roles = {u.username: u.role for u in User.objects.prefetch_related("groups")}
+        assert roles == {
+            "admin": Role.ADMIN,
+            "finance1": Role.FINANCE,
+            "manager1": Role.MANAGER,
+            "manager2": Role.MANAGER,
+            "rep1": Role.REP,
+            "rep2": Role.REP,
+            "rep3": Role.REP,
+        }
+        assert all(u.check_password("demo1234") for u in User.objects.all())
+        team_a = Team.objects.get(manager__username="manager1")
+        assert sorted(team_a.members.values_list("username", flat=True)) == ["rep1", "rep2"]
+        team_b = Team.objects.get(manager__username="manager2")
+        assert list(team_b.members.values_list("username", flat=True)) == ["rep3"]
+        assert User.objects.get(username="admin").is_staff
+        assert "demo1234" in seeded
+        # Every rep owns customers.
+        for rep in ("rep1", "rep2", "rep3"):
+            assert Customer.objects.filter(owner__username=rep).count() >= 3
+
+    def test_seed_demo_twice_changes_nothing_the_second_time(self, seeded):
+        first = snapshot()  # after the first run, in the fixture
+        call_command("seed_demo", verbosity=0)
+        assert snapshot() == first
 
 
 def test_seed_demo_refuses_production_settings(settings):
