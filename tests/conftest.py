@@ -57,6 +57,15 @@ def _require_postgres_in_ci(django_db_setup, django_db_blocker):
             )
 
 
+@pytest.fixture(autouse=True)
+def _no_language_left_active():
+    """Each test starts as a fresh thread does, in LANGUAGE_CODE: a language one test left
+    active (a command, a request, translation.activate) would otherwise change the next test's
+    labels, and which test runs next differs between one process and the xdist workers."""
+    yield
+    translation.deactivate()
+
+
 # Data migrations seed reference rows (role groups, regions, tier rules, customer settings).
 # Transactional tests end with a flush that deletes them; put them back before each such test
 # by running the same migration functions against the live app registry.
