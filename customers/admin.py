@@ -4,10 +4,7 @@ owner, pool, cadence and credit hold fields are read-only, ownership events are 
 scoped like the pages."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import OuterRef, Subquery
-from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -25,50 +22,8 @@ from customers.models import (
 from customers.selectors import tier_choices
 from customers.services.customers import contact_save, customer_update, tier_rule_update
 from customers.services.followups import FOLLOWUP_EDIT_FIELDS, followup_delete, followup_update
-from salesops.accounts.admin_mixins import VisibleToAdmin
-from salesops.core.errors import NotPermitted
-from salesops.core.http import show_refusal
+from salesops.accounts.admin_mixins import EventAdmin, ThroughServicesMixin, VisibleToAdmin
 from salesops.core.localized import localized
-
-
-class ThroughServicesMixin:
-    """For admins whose save_model calls a service: a refusal (ServiceError) undoes the whole
-    save, inlines included, and brings the user back to the form with the service's message,
-    as the page would show it. Old versions are shown, never restored: a restore would write
-    the row without the service."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            with transaction.atomic():
-                return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as exc:
-            show_refusal(request, exc)
-            return HttpResponseRedirect(request.get_full_path())
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            raise NotPermitted(_("An old version cannot be restored here; edit the record."))
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-
-class ReadOnlyScopedAdmin(admin.ModelAdmin):
-    """An event table: listed and shown, never added, changed or deleted in admin (only its
-    services write it), and scoped to the records the user sees on the pages."""
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class TierNamesAdminMixin:
@@ -122,6 +77,8 @@ class ContactInline(admin.TabularInline):
     model = Contact
     extra = 0
     fields = ["name", "title", "decision_role", "mobile", "email"]
+    # There is no contact-removal service (a contact may be a deal's decision maker): not here.
+    can_delete = False
 
 
 @admin.register(Customer)
@@ -138,6 +95,12 @@ class CustomerAdmin(ThroughServicesMixin, TierNamesAdminMixin, VisibleToAdmin):
     list_filter = ["tier", "rad_type", "status", "region", "is_key_account"]
     search_fields = ["name", "credit_code"]
     list_select_related = ["owner", "region"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a customer would take its ownership events, follow-ups and hold history with
+        # it; a customer leaves the book by its status (dormant, lost) instead.
+        return False
+
     # Owner, cadence and pool fields change only through the services (reassign, log, pool);
     # a credit hold only through the receivables service that sets and lifts it.
     readonly_fields = [
@@ -183,8 +146,6 @@ class CustomerAdmin(ThroughServicesMixin, TierNamesAdminMixin, VisibleToAdmin):
         # Contacts as on the customer page: through contact_save (its checks, its history).
         customer = form.instance
         formset.save(commit=False)  # sorts the rows into new, changed and deleted
-        for contact in formset.deleted_objects:
-            contact.delete()
         for contact_form in formset.forms:
             if contact_form in formset.deleted_forms or not contact_form.has_changed():
                 continue
@@ -242,7 +203,7 @@ class FollowUpAdmin(ThroughServicesMixin, VisibleToAdmin):
 
 
 @admin.register(OwnershipEvent)
-class OwnershipEventAdmin(ReadOnlyScopedAdmin):
+class OwnershipEventAdmin(EventAdmin):
     list_display = ["customer", "kind", "from_owner", "to_owner", "actor", "created_at"]
     list_filter = ["kind"]
     search_fields = ["customer__name"]

@@ -3,7 +3,6 @@ targets and their history are changed only through the opportunities services, a
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from opportunities.models import (
@@ -17,36 +16,7 @@ from opportunities.models import (
 )
 from opportunities.services.deals import OPPORTUNITY_FIELDS, opportunity_update
 from opportunities.services.targets import TARGET_SET_FIELDS, target_check, target_set
-from salesops.accounts.admin_mixins import VisibleToAdmin
-
-
-class NoRevertMixin:
-    """simple_history's "revert to this version" saves an old row as it was: stage, status or a
-    target's figures would change past their services. History stays readable, not restorable."""
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-
-class EventAdmin(admin.ModelAdmin):
-    """An event table: rows are written by services only; staff see those of visible_to."""
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from salesops.accounts.admin_mixins import EventAdmin, ThroughServicesMixin, VisibleToAdmin
 
 
 class ChecklistInline(admin.TabularInline):
@@ -71,7 +41,7 @@ class LostReasonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(NoRevertMixin, VisibleToAdmin):
+class OpportunityAdmin(ThroughServicesMixin, VisibleToAdmin):
     """The fields the edit page offers, saved through opportunity_update; stage, status and
     owner change through their own services only. A won or lost deal is read-only here, as it
     is on the page."""
@@ -142,7 +112,7 @@ class SalesTargetAddForm(forms.ModelForm):
 
 
 @admin.register(SalesTarget)
-class SalesTargetAdmin(NoRevertMixin, VisibleToAdmin):
+class SalesTargetAdmin(ThroughServicesMixin, VisibleToAdmin):
     """A target is added through target_set (period check, the rep's manager only) and never
     edited here: a change is an adjustment request, approved on the targets page."""
 
@@ -158,6 +128,11 @@ class SalesTargetAdmin(NoRevertMixin, VisibleToAdmin):
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # A deleted and re-added target would change its figures without an adjustment, and
+        # take its adjustment history with it.
+        return False
 
     def save_model(self, request, obj, form, change):
         saved = target_set(

@@ -21,7 +21,7 @@ from receivables.models import (
     ReceivableSettings,
     WriteOff,
 )
-from salesops.accounts.admin_mixins import VisibleToAdmin
+from salesops.accounts.admin_mixins import EventAdmin, ReadOnlyAdmin
 
 
 @admin.register(ReceivableSettings)
@@ -71,30 +71,6 @@ class CollectionClassRuleAdmin(admin.ModelAdmin):
     ordering = ["position"]
 
 
-class ReadOnly:
-    """Nothing is added, changed or deleted here; the services write these rows."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(ReadOnly, VisibleToAdmin):
-    """A money record with its history: read only, scoped by visible_to."""
-
-
-class ScopedEventAdmin(ReadOnly, admin.ModelAdmin):
-    """An event table (no history of its own): read only, scoped by visible_to."""
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
-
 @admin.register(Receivable)
 class ReceivableAdmin(ReadOnlyAdmin):
     list_display = ["number", "customer", "issue_date", "due_date", "amount", "allocated", "kind"]
@@ -112,32 +88,32 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(ScopedEventAdmin):
+class AllocationAdmin(EventAdmin):
     list_display = ["payment", "receivable", "amount", "created_at", "created_by", "reversed_at"]
     list_select_related = ["payment__customer", "receivable", "created_by"]
 
 
 @admin.register(WriteOff)
-class WriteOffAdmin(ScopedEventAdmin):
+class WriteOffAdmin(EventAdmin):
     list_display = ["receivable", "amount", "date", "reason", "written_off_by"]
     list_select_related = ["receivable", "written_off_by"]
 
 
 @admin.register(EscalationEvent)
-class EscalationEventAdmin(ScopedEventAdmin):
+class EscalationEventAdmin(EventAdmin):
     list_display = ["receivable", "level", "status", "as_of", "days_overdue", "balance"]
     list_filter = ["status", "level"]
     list_select_related = ["receivable", "level"]
 
 
 @admin.register(CreditHoldEvent)
-class CreditHoldEventAdmin(ScopedEventAdmin):
+class CreditHoldEventAdmin(EventAdmin):
     list_display = ["customer", "kind", "reason", "actor", "created_at"]
     list_select_related = ["customer", "actor"]
 
 
 @admin.register(AgingSnapshot)
-class AgingSnapshotAdmin(ScopedEventAdmin):
+class AgingSnapshotAdmin(EventAdmin):
     list_display = ["customer", "as_of", "total"]
     list_select_related = ["customer"]
     date_hierarchy = "as_of"

@@ -33,7 +33,7 @@ def seed_receivables(*, today=None) -> int:
                 issue_date=issue,
                 due_date=issue + timedelta(days=customer.payment_terms_days),
                 amount=amount,
-                kind="retention" if rng.random() < 0.1 else "normal",
+                kind=Receivable.Kind.RETENTION if rng.random() < 0.1 else Receivable.Kind.NORMAL,
                 source="opening" if issue < today - timedelta(days=150) else "manual",
             )
             created += 1

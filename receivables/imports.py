@@ -20,7 +20,7 @@ from salesops.accounts.access import can_write
 from salesops.core.errors import NotPermitted
 from salesops.core.excel import MAX_ROWS
 from salesops.core.imports import ImportSheet, Plan, Problem, blank
-from salesops.core.money import AMOUNT_LIMIT, CENT, is_in_fen, read_yuan
+from salesops.core.money import parse_yuan
 from salesops.core.xlsx_reader import SheetRows
 
 __all__ = [
@@ -98,15 +98,6 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-def _money(value: Any) -> Decimal:
-    """Yuan with at most two decimals, 0 <= amount < 10^12; InvalidOperation otherwise.
-    1200, "1,200.5" and 1200.50 are fine; 12.345, "12 元", "inf" and True are not."""
-    number = read_yuan(value)
-    if number < 0 or number >= AMOUNT_LIMIT or not is_in_fen(number):
-        raise InvalidOperation
-    return number.quantize(CENT)
 
 
 def _date(value: Any) -> date:
@@ -219,7 +210,7 @@ def opening_balance_import_plan(*, actor, worksheet: SheetRows) -> ImportPlan:
         amount = None
         if not blank(raw.get("amount")):
             try:
-                amount = _money(raw["amount"])
+                amount = parse_yuan(raw["amount"])
             except (InvalidOperation, ValueError):
                 amount = None
             if amount is None or amount == 0:
@@ -230,7 +221,7 @@ def opening_balance_import_plan(*, actor, worksheet: SheetRows) -> ImportPlan:
         paid = ZERO
         if not blank(raw.get("paid")):
             try:
-                paid = _money(raw["paid"])
+                paid = parse_yuan(raw["paid"])
             except (InvalidOperation, ValueError):
                 problem("paid", _("must be an amount in yuan, 0 or more, with at most 2 decimals"))
             else:

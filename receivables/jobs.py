@@ -199,7 +199,12 @@ def _holds_put(applied: list[dict], by_pk, *, now) -> set[int]:
     customers = customer_credit_hold_set(reasons=texts, at=now)
     CreditHoldEvent.objects.bulk_create(
         [
-            CreditHoldEvent(customer=c, kind="hold", reason=c.credit_hold_reason, created_at=now)
+            CreditHoldEvent(
+                customer=c,
+                kind=CreditHoldEvent.Kind.HOLD,
+                reason=c.credit_hold_reason,
+                created_at=now,
+            )
             for c in customers
         ],
         batch_size=BATCH,

@@ -359,7 +359,9 @@ def credit_hold_put(*, customer: Customer, reason: str, actor=None) -> bool:
     held = customer_credit_hold_set(reasons={customer.pk: reason}, at=timezone.now())
     if not held:
         return False
-    CreditHoldEvent.objects.create(customer=customer, kind="hold", reason=reason, actor=actor)
+    CreditHoldEvent.objects.create(
+        customer=customer, kind=CreditHoldEvent.Kind.HOLD, reason=reason, actor=actor
+    )
     return True
 
 
@@ -374,6 +376,6 @@ def credit_hold_release(*, actor, customer: Customer, reason: str) -> Customer:
     if released is None:
         raise ServiceError(_("This customer is not on credit hold."))
     CreditHoldEvent.objects.create(
-        customer=released, kind="release", reason=reason.strip(), actor=actor
+        customer=released, kind=CreditHoldEvent.Kind.RELEASE, reason=reason.strip(), actor=actor
     )
     return released

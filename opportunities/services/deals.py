@@ -176,7 +176,17 @@ def opportunities_hand_over(
     *, customer: Customer, to_owner: User, actor=None, now: datetime | None = None
 ) -> int:
     """The new owner of a customer also owns its open deals from now on (won and lost deals stay
-    credited to whoever worked them). One UPDATE, and a history row for each deal moved."""
+    credited to whoever worked them). One UPDATE, and a history row for each deal moved.
+
+    It runs after the reassignment committed, so it decides again on the locked customer row:
+    when the customer has changed hands once more meanwhile, that later change announces its own
+    hand-over and this one does nothing (two hand-overs running out of order cannot leave the
+    deals with the earlier owner)."""
+    current_owner = (
+        Customer.objects.select_for_update().values_list("owner_id", flat=True).get(pk=customer.pk)
+    )
+    if current_owner != to_owner.pk:
+        return 0
     deals = list(
         Opportunity.objects.select_for_update()
         .filter(customer=customer)

@@ -3,7 +3,7 @@ reopen). Views parse, check access, call a selector or service, render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +17,6 @@ from opportunities.models import COLLECTED_LEVEL, COMMITTED_LEVEL, Opportunity
 from opportunities.selectors import deals as selectors
 from opportunities.services import contacts, deals, stages
 from salesops.accounts.access import can_write
-from salesops.core.errors import ServiceError
 from salesops.core.http import paginate, query_choice, query_int, show_refusal, warn_bad_param
 from salesops.core.http import posted as _posted
 
@@ -87,7 +86,7 @@ def opportunity_create(request):
             opportunity = deals.opportunity_create(
                 actor=request.user, customer=customer, **form.cleaned_data
             )
-        except ServiceError as exc:
+        except ValidationError as exc:
             show_refusal(request, exc, form)
         else:
             messages.success(request, _("Opportunity created at level 1."))
@@ -110,7 +109,7 @@ def opportunity_edit(request, pk: int):
                 opportunity=opportunity,
                 **{name: form.cleaned_data[name] for name in form.changed_data},
             )
-        except ServiceError as exc:
+        except ValidationError as exc:
             show_refusal(request, exc, form)
         else:
             return redirect(opportunity)
@@ -170,7 +169,7 @@ def opportunity_move(request, pk: int):
             to_level=to_level,
             note=request.POST.get("note", ""),
         )
-    except ServiceError as exc:
+    except ValidationError as exc:
         if request.htmx:
             response = render(
                 request,
@@ -222,7 +221,7 @@ def opportunity_checklist(request, pk: int):
     ids = {int(v) for v in request.POST.getlist("items") if v.isdigit()}
     try:
         stages.opportunity_tick(actor=request.user, opportunity=opportunity, item_ids=ids)
-    except ServiceError as exc:
+    except ValidationError as exc:
         show_refusal(request, exc)
         return redirect(opportunity)
     if request.POST.get("then_move"):
@@ -241,7 +240,7 @@ def opportunity_lose(request, pk: int):
             deals.opportunity_mark_lost(
                 actor=request.user, opportunity=opportunity, **form.cleaned_data
             )
-        except ServiceError as exc:
+        except ValidationError as exc:
             show_refusal(request, exc)
         else:
             messages.success(request, _("Marked as lost."))
@@ -257,7 +256,7 @@ def opportunity_reopen(request, pk: int):
     opportunity = _writable(request, pk)
     try:
         deals.opportunity_reopen(actor=request.user, opportunity=opportunity)
-    except ServiceError as exc:
+    except ValidationError as exc:
         show_refusal(request, exc)
     return redirect(opportunity)
 
@@ -272,7 +271,7 @@ def deal_contact_add(request, pk: int):
             contacts.deal_contact_set(
                 actor=request.user, opportunity=opportunity, **form.cleaned_data
             )
-        except ServiceError as exc:
+        except ValidationError as exc:
             show_refusal(request, exc)
     else:
         messages.error(request, _("Choose a contact and a role."))

@@ -3,6 +3,7 @@ requesting and deciding an adjustment."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +15,6 @@ from opportunities.services import targets as services
 from salesops.accounts.access import can_manage
 from salesops.accounts.decorators import role_required
 from salesops.accounts.roles import MANAGERS
-from salesops.core.errors import ServiceError
 from salesops.core.http import posted as _posted
 from salesops.core.http import query_int, show_refusal
 
@@ -44,7 +44,7 @@ def target_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.target_set(actor=request.user, **form.cleaned_data)
-        except ServiceError as exc:
+        except ValidationError as exc:
             show_refusal(request, exc, form)
         else:
             messages.success(request, _("Targets saved."))
@@ -62,7 +62,7 @@ def target_adjust(request, pk: int):
         return redirect("target_list")
     try:
         services.target_adjustment_request(actor=request.user, target=target, **form.cleaned_data)
-    except ServiceError as exc:
+    except ValidationError as exc:
         show_refusal(request, exc)
     else:
         messages.success(request, _("Adjustment requested; the manager will decide."))
@@ -77,6 +77,6 @@ def target_decide(request, pk: int):
         services.target_adjustment_decide(
             actor=request.user, adjustment=adjustment, approve=request.POST.get("approve") == "1"
         )
-    except ServiceError as exc:
+    except ValidationError as exc:
         show_refusal(request, exc)
     return redirect("target_list")

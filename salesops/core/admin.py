@@ -3,6 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from salesops.accounts.admin_mixins import EventAdmin, ReadOnly
 from salesops.core.models import Heartbeat, ImportRun, Notification, Region
 
 
@@ -23,34 +24,17 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Heartbeat)
-class HeartbeatAdmin(admin.ModelAdmin):
+class HeartbeatAdmin(ReadOnly, admin.ModelAdmin):
     """Read-only: beat writes it every minute; /healthz reads it."""
 
     list_display = ["name", "last_seen"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
-    """Read-only: a run is written by its worker; admins look at stuck or failed ones here."""
+class ImportRunAdmin(EventAdmin):
+    """Read-only: a run is written by its worker; admins look at stuck or failed ones here (staff
+    who are not admins see the runs they started)."""
 
     list_display = ["pk", "kind", "created_by", "status", "rows_done", "total_rows", "created_at"]
     list_filter = ["kind", "status"]
     list_select_related = ["created_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -33,8 +33,10 @@ def parse_yuan(value: Any, *, round_to_cent: bool = False) -> Decimal:
     """An amount a money column can hold: read_yuan, then 0 <= amount < 10^12 with at most two
     decimals (or rounded half-even to the fen when `round_to_cent`); InvalidOperation otherwise."""
     number = read_yuan(value)
-    if number < 0 or number >= AMOUNT_LIMIT:
-        raise InvalidOperation
     if not round_to_cent and not is_in_fen(number):
         raise InvalidOperation
-    return number.quantize(CENT)
+    # Rounded before the range check: 999999999999.995 rounds to 10^12, which no column holds.
+    number = number.quantize(CENT)
+    if number < 0 or number >= AMOUNT_LIMIT:
+        raise InvalidOperation
+    return number

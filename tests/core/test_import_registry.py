@@ -1,6 +1,6 @@
 """Background imports find their importer in a registry the apps fill: the core names no app."""
 
-from customers.services import imports as customer_imports
+from customers import imports as customer_imports
 from receivables import imports as receivable_imports
 from salesops.core.import_runs import IMPORTERS
 from salesops.core.models import ImportRun

@@ -73,3 +73,10 @@ def test_parse_yuan_gives_an_amount_a_money_column_holds(value, round_to_cent, e
 def test_parse_yuan_refuses_negatives_ten_to_the_twelve_and_a_third_decimal(value):
     with pytest.raises(InvalidOperation):
         parse_yuan(value)
+
+
+def test_parse_yuan_checks_the_range_after_rounding():
+    assert parse_yuan("999999999999.994", round_to_cent=True) == Decimal("999999999999.99")
+    with pytest.raises(InvalidOperation):
+        parse_yuan("999999999999.995", round_to_cent=True)  # rounds to 10^12
+    assert parse_yuan("-0.004", round_to_cent=True) == Decimal("0.00")

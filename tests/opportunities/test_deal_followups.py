@@ -13,11 +13,13 @@ from django.db.utils import ConnectionHandler
 from django.urls import reverse
 from django.utils import timezone
 
-from customers.models import Customer, FollowUp, HistoricalFollowUp
+from customers.models import Customer, FollowUp
 from opportunities.models import DealFollowUp, FunnelStage, LostReason, Opportunity
 from salesops.accounts.models import User
 from tests.factories import FollowUpFactory
 from tests.opportunities.funnel_helpers import make_customer, new_deal
+
+HistoricalFollowUp = FollowUp.history.model
 
 pytestmark = pytest.mark.django_db
 MIGRATION = import_module("opportunities.migrations.0004_deal_followup")

@@ -9,8 +9,8 @@ from customers.models import Customer
 from customers.services.customers import customer_reassign
 from customers.services.pool import pool_claim
 from customers.signals import customer_owner_changed
-from opportunities import services
 from opportunities.models import LostReason, Opportunity
+from opportunities.services.deals import opportunities_hand_over, opportunity_mark_lost
 from tests.opportunities.funnel_helpers import make_customer, new_deal
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,7 @@ def test_a_claim_from_the_pool_hands_the_open_deals_to_the_claimer(
     # given a pool customer with an open and a lost deal, both last worked by rep1
     open_deal = new_deal(org["rep1"], customer, name="进行中")
     lost_deal = new_deal(org["rep1"], customer, name="已输")
-    services.opportunity_mark_lost(
+    opportunity_mark_lost(
         actor=org["rep1"], opportunity=lost_deal, reason=LostReason.objects.first()
     )
     Customer.objects.filter(pk=customer.pk).update(
@@ -129,9 +129,8 @@ def test_the_hand_over_moves_only_open_deals_not_yet_the_new_owners(org, custome
     open_deal = new_deal(org["rep1"], customer, name="进行中")
     already = new_deal(org["rep1"], customer, name="已是 rep2 的")
     Opportunity.objects.filter(pk=already.pk).update(owner=org["rep2"])
-    moved = services.opportunities_hand_over(
-        customer=customer, to_owner=org["rep2"], actor=org["manager1"]
-    )
+    Customer.objects.filter(pk=customer.pk).update(owner=org["rep2"])  # the reassignment
+    moved = opportunities_hand_over(customer=customer, to_owner=org["rep2"], actor=org["manager1"])
     assert moved == 1
     assert owners(open_deal, already) == ["rep2", "rep2"]
     assert Opportunity.history.filter(id=already.pk).count() == 1
@@ -149,3 +148,16 @@ def test_a_release_to_the_pool_leaves_the_deals_with_their_last_owner(org, custo
     )
     assert owners(deal) == ["rep1"]
     assert Opportunity.history.filter(id=deal.pk).count() == 1
+
+
+def test_a_hand_over_superseded_by_a_later_reassignment_does_nothing(org, customer):
+    """Two reassignments commit one after the other and their hand-overs run in the other order:
+    the deals end with the customer's owner, not with the one the stale message names."""
+    deal = new_deal(org["rep1"], customer)
+    Customer.objects.filter(pk=customer.pk).update(owner=org["rep3"])  # the later reassignment
+    assert opportunities_hand_over(customer=customer, to_owner=org["rep3"]) == 1
+
+    stale = opportunities_hand_over(customer=customer, to_owner=org["rep2"])
+
+    assert stale == 0
+    assert owners(deal) == ["rep3"]

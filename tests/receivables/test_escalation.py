@@ -17,6 +17,7 @@ from customers.services.customers import customer_create
 from receivables import jobs
 from receivables.models import CreditHoldEvent, EscalationEvent
 from receivables.services import credit_hold_release, payment_record
+from salesops.core.errors import NotPermitted
 from salesops.core.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -215,7 +216,7 @@ def test_only_a_manager_releases_a_hold_with_a_reason(org, buyer, invoice):
     invoice("AR-95", AS_OF - timedelta(days=95), "1000")
     jobs.receivable_escalate(as_of=AS_OF)
     for who in ("rep1", "finance1"):
-        with pytest.raises(PermissionError):
+        with pytest.raises(NotPermitted):
             credit_hold_release(actor=org[who], customer=buyer, reason="已付款")
     with pytest.raises(ValidationError):
         credit_hold_release(actor=org["manager1"], customer=buyer, reason="")

@@ -29,6 +29,7 @@ from receivables.imports import (
 from receivables.models import Receivable
 from receivables.services import receivable_create
 from receivables.views.imports import SESSION_KEY
+from salesops.core.errors import NotPermitted
 from salesops.core.excel import ExcelRefusedError, open_worksheet
 from tests.customers.xlsx_helpers import (
     CODE_1,
@@ -445,11 +446,11 @@ def test_reimporting_reports_every_number_as_already_imported(english, org, buye
 
 @pytest.mark.parametrize("username", ["rep1", "manager1"])
 def test_only_finance_and_admins_may_plan_or_apply(english, org, buyers, username):
-    with pytest.raises(PermissionError) as refused:
+    with pytest.raises(NotPermitted) as refused:
         plan_for(org[username], GOOD_ROWS)
     assert str(refused.value) == "Only finance or an admin may import opening balances."
     clean = plan_for(org["finance1"], GOOD_ROWS)
-    with pytest.raises(PermissionError):
+    with pytest.raises(NotPermitted):
         opening_balance_import_apply(actor=org[username], plan=clean)
     assert Receivable.objects.count() == 0
 
