@@ -119,6 +119,21 @@ def test_the_rename_migration_drops_an_old_row_beat_already_replaced():
 
 
 @pytest.mark.django_db
+def test_a_paused_job_stays_paused_when_beat_already_wrote_its_new_row():
+    # given the pool job paused by an admin, and beat's fresh (enabled) row under the new name
+    old_beat_rows()
+    nightly = CrontabSchedule.objects.get(hour="1")
+    PeriodicTask.objects.create(
+        name="customer_release_idle", task="customers.tasks.customer_release_idle", crontab=nightly
+    )
+
+    RENAME.rename_jobs(django_apps, None)
+
+    assert PeriodicTask.objects.get(name="customer_release_idle").enabled is False
+    assert not PeriodicTask.objects.filter(name="customer-pool").exists()
+
+
+@pytest.mark.django_db
 def test_the_rename_migration_reverses_to_the_old_names():
     old_beat_rows()
     before = sorted(PeriodicTask.objects.values_list("name", "task"))

@@ -46,8 +46,13 @@ def _rename(apps, mapping):
         for row in PeriodicTask.objects.filter(task=old_task):
             changed = True
             if row.name == old_name:
-                if PeriodicTask.objects.filter(name=new_name).exists():
-                    row.delete()  # beat already wrote the new entry; the old one is a stray
+                replacement = PeriodicTask.objects.filter(name=new_name).first()
+                if replacement is not None:
+                    # Beat already wrote the new entry (enabled, as beat always does): keep what
+                    # the admin decided on the old one, then drop the stray.
+                    replacement.enabled = row.enabled
+                    replacement.save(update_fields=["enabled"])
+                    row.delete()
                     continue
                 row.name = new_name
             row.task = new_task
