@@ -146,7 +146,7 @@ def followup_update(
         logged_at=followup.logged_at,
         allowed_hours=CrmSettings.load().late_log_hours,
     )
-    followup.full_clean(exclude=["customer", "author", "contact", "opportunity"])
+    followup.full_clean(exclude=["customer", "author", "contact"])
     followup.save()
     _recount_cadence(followup.customer_id)
     return followup

@@ -12,7 +12,7 @@ from customers import exports, selectors
 from customers.filters import CustomerFilter
 from customers.forms import ContactForm, CustomerForm, FollowUpForm, ReassignForm
 from customers.services import customers as customer_services
-from opportunities.selectors.deals import opportunity_list
+from opportunities.selectors.deals import customer_deals
 from receivables.selectors.credit import customer_money, group_flagged
 from salesops.accounts.access import can_manage, can_write
 from salesops.accounts.decorators import role_required
@@ -86,7 +86,7 @@ def customer_detail(request, pk: int):
             "customer": customer,
             "rule": selectors.tier_rules().get(customer.tier),
             "contacts": selectors.customer_contacts(customer=customer),
-            "opportunities": opportunity_list(user=request.user).filter(customer=customer),
+            "opportunities": customer_deals(user=request.user, customer=customer),
             "money": customer_money(customer=customer, as_of=today),
             "group_flagged": group_flagged(customer=customer, as_of=today),
             "timeline": timeline,

@@ -29,6 +29,11 @@ def opportunity_list(*, user) -> QuerySet[Opportunity]:
     )
 
 
+def customer_deals(*, user, customer) -> QuerySet[Opportunity]:
+    """A customer's deals that `user` sees (the customer page's list)."""
+    return opportunity_list(user=user).filter(customer=customer)
+
+
 def opportunity_get(*, user, pk: int) -> Opportunity:
     return get_object_or_404(opportunity_list(user=user), pk=pk)
 

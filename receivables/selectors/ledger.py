@@ -4,6 +4,7 @@ shows beside its object, the customers a form offers. Scoped by visible_to."""
 from datetime import date
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from customers.models import Customer
 from receivables.models import Payment, Receivable
@@ -29,6 +30,13 @@ def receivable_list(*, user, state: str = "open", search: str = "", as_of: date)
 def receivable_get(*, user, pk: int) -> Receivable:
     """One receivable in scope (DoesNotExist outside it)."""
     return Receivable.objects.visible_to(user).select_related("customer", "opportunity").get(pk=pk)
+
+
+def receivable_for_letter(*, user, pk: int) -> Receivable:
+    """One receivable in scope with its customer and owner (the letter names both), else Http404."""
+    return get_object_or_404(
+        Receivable.objects.visible_to(user).select_related("customer__owner"), pk=pk
+    )
 
 
 def receivable_history(*, receivable: Receivable) -> dict:

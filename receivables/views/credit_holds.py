@@ -2,10 +2,10 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from customers.models import Customer
+from customers.selectors import customer_get
 from receivables import services
 from receivables.forms import ReleaseHoldForm
 from salesops.accounts.decorators import role_required
@@ -15,7 +15,7 @@ from salesops.core.http import posted, show_refusal
 
 @role_required(*MANAGERS)
 def credit_hold_release(request, customer_pk: int):
-    customer = get_object_or_404(Customer.objects.visible_to(request.user), pk=customer_pk)
+    customer = customer_get(user=request.user, pk=customer_pk)
     form = ReleaseHoldForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:

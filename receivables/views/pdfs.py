@@ -6,24 +6,22 @@ visible_to, so anything outside the user's scope is a 404."""
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
-from customers.models import Customer
+from customers.selectors import customer_get
 from receivables.forms import StatementPeriodForm
-from receivables.models import Receivable
 from receivables.pdfs import PDF_LANGUAGE, letter_context, statement_context
+from receivables.selectors.ledger import receivable_for_letter
 from receivables.selectors.statements import statement
 from salesops.core.pdf import pdf_response, render_pdf
 from salesops.core.periods import PERIOD_CHOICES
 
 
 def _letter(request, pk: int, *, template: str, prefix: str, lawyer: bool = False):
-    receivable = get_object_or_404(
-        Receivable.objects.visible_to(request.user).select_related("customer__owner"), pk=pk
-    )
+    receivable = receivable_for_letter(user=request.user, pk=pk)
     context = letter_context(receivable, timezone.localdate(), lawyer=lawyer)
     with translation.override(PDF_LANGUAGE):
         content = render_pdf(template, context, request=request)
@@ -52,7 +50,7 @@ def receivable_lawyer_pdf(request, pk: int):
 @require_GET
 def customer_statement(request, customer_pk: int):
     """Pick the statement's period; shows its totals and the link to the PDF."""
-    customer = get_object_or_404(Customer.objects.visible_to(request.user), pk=customer_pk)
+    customer = customer_get(user=request.user, pk=customer_pk)
     form = StatementPeriodForm(request.GET, today=timezone.localdate())
     here = reverse("customer_statement", args=[customer.pk])
     result = pdf_url = None
@@ -84,7 +82,7 @@ def customer_statement(request, customer_pk: int):
 @login_required
 @require_GET
 def customer_statement_pdf(request, customer_pk: int):
-    customer = get_object_or_404(Customer.objects.visible_to(request.user), pk=customer_pk)
+    customer = customer_get(user=request.user, pk=customer_pk)
     today = timezone.localdate()
     form = StatementPeriodForm(request.GET, today=today)
     if not form.is_valid():
