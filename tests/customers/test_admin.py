@@ -317,3 +317,27 @@ def test_staff_managers_see_only_their_teams_ownership_events_in_admin(client, o
     # Then only the event of their team's customer is listed
     assert response.status_code == 200
     assert [e.customer for e in response.context["cl"].result_list] == [mine]
+
+
+def test_a_staff_manager_cannot_read_the_history_of_a_customer_outside_their_scope(client, org):
+    # Given a customer of rep1 (manager1's team) and one of rep3 (manager2's team)
+    mine = customer_create(actor=org["rep1"], name="甲公司")
+    theirs = customer_create(actor=org["rep3"], name="丙公司")
+    manager = org["manager1"]
+    manager.is_staff = True
+    manager.save(update_fields=["is_staff"])
+    manager.user_permissions.add(Permission.objects.get(codename="view_customer"))
+    client.force_login(manager)
+    version = theirs.history.earliest()
+
+    # When manager1 opens the history pages of both by URL
+    statuses = [
+        client.get(reverse("admin:customers_customer_history", args=[mine.pk])).status_code,
+        client.get(reverse("admin:customers_customer_history", args=[theirs.pk])).status_code,
+        client.get(
+            reverse("admin:customers_customer_simple_history", args=[theirs.pk, version.pk])
+        ).status_code,
+    ]
+
+    # Then their own team's is shown and the other team's is not found, as on the pages
+    assert statuses == [200, 404, 404]
