@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from opportunities import admin as opportunity_admin
 from opportunities.models import (
     FunnelStage,
     Opportunity,
@@ -342,3 +343,29 @@ def test_non_admin_staff_cannot_open_an_event_row_outside_their_scope(client, or
     # then admin answers as for a row that does not exist
     assert response.status_code == 302
     assert response.url == reverse("admin:index")
+
+
+def test_a_deal_closed_while_its_admin_form_was_open_is_refused_not_a_500(
+    admin_client, org, monkeypatch
+):
+    # given an open deal whose admin form is open, and a rep who marks it lost meanwhile
+    deal = new_deal(org["rep1"], make_customer(org["rep1"], "甲公司"), name="产线改造")
+
+    real_update = opportunity_admin.opportunity_update
+
+    def closed_meanwhile(**kwargs):
+        lose(org["rep1"], Opportunity.objects.get(pk=deal.pk), at(11, 20))
+        return real_update(**kwargs)
+
+    monkeypatch.setattr(opportunity_admin, "opportunity_update", closed_meanwhile)
+
+    # when admin saves a new name
+    url = reverse("admin:opportunities_opportunity_change", args=[deal.pk])
+    response = admin_client.post(url, deal_form(deal, name="产线改造二期"), follow=True)
+
+    # then the service's refusal is shown on the form page, and the whole save is undone (the
+    # rename and the concurrent close's own writes in this transaction alike)
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == ["只有进行中的商机可以编辑。"]
+    deal.refresh_from_db()
+    assert (deal.name, deal.status) == ("产线改造", "open")
