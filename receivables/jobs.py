@@ -19,10 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, override
 
 from customers.models import Customer
-from customers.services.credit import customer_credit_hold_set
 from receivables.models import (
     AgingSnapshot,
-    CreditHoldEvent,
     EscalationEvent,
     EscalationLevel,
     Receivable,
@@ -33,6 +31,7 @@ from receivables.rules.credit import credit_warning_due
 from receivables.rules.penalty import rate_percent
 from receivables.selectors.aging import aging_report
 from receivables.selectors.balances import outstanding_by_customer
+from receivables.services import credit_holds_put
 from salesops.accounts.models import User
 from salesops.core.i18n import lazy_text
 from salesops.core.scheduling import scheduled_job
@@ -196,19 +195,7 @@ def _holds_put(applied: list[dict], by_pk, *, now) -> set[int]:
             % {"number": item["number"], "days": item["days_overdue"]}
             for customer_id, item in reasons.items()
         }
-    customers = customer_credit_hold_set(reasons=texts, at=now)
-    CreditHoldEvent.objects.bulk_create(
-        [
-            CreditHoldEvent(
-                customer=c,
-                kind=CreditHoldEvent.Kind.HOLD,
-                reason=c.credit_hold_reason,
-                created_at=now,
-            )
-            for c in customers
-        ],
-        batch_size=BATCH,
-    )
+    customers = credit_holds_put(reasons=texts, at=now)
     return {customer.pk for customer in customers}
 
 

@@ -355,14 +355,28 @@ def _after_reversal(receivable_ids, *, now: datetime) -> None:
 
 
 @transaction.atomic
-def credit_hold_put(*, customer: Customer, reason: str, actor=None) -> bool:
-    held = customer_credit_hold_set(reasons={customer.pk: reason}, at=timezone.now())
-    if not held:
-        return False
-    CreditHoldEvent.objects.create(
-        customer=customer, kind=CreditHoldEvent.Kind.HOLD, reason=reason, actor=actor
+def credit_holds_put(*, reasons: dict[int, str], at: datetime, actor=None) -> list[Customer]:
+    """停止供货 for the customers in `reasons` ({customer id: why}) not yet on hold: customers sets
+    the flag (set-based), this app records a hold event for each. Returns those put on hold."""
+    held = customer_credit_hold_set(reasons=reasons, at=at)
+    CreditHoldEvent.objects.bulk_create(
+        [
+            CreditHoldEvent(
+                customer=customer,
+                kind=CreditHoldEvent.Kind.HOLD,
+                reason=customer.credit_hold_reason,
+                actor=actor,
+                created_at=at,
+            )
+            for customer in held
+        ],
+        batch_size=500,
     )
-    return True
+    return held
+
+
+def credit_hold_put(*, customer: Customer, reason: str, actor=None) -> bool:
+    return bool(credit_holds_put(reasons={customer.pk: reason}, at=timezone.now(), actor=actor))
 
 
 @transaction.atomic
