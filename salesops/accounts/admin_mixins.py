@@ -16,19 +16,20 @@ from salesops.core.errors import NotPermitted
 from salesops.core.http import show_refusal
 
 
-class ScopedAdmin(admin.ModelAdmin):
-    """ModelAdmin whose queryset is the model's visible_to(request.user)."""
+class ScopedMixin:
+    """The admin's queryset is the model's visible_to(request.user)."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
 
-class VisibleToAdmin(SimpleHistoryAdmin):
-    """ScopedAdmin with history views. simple_history shows an object's history (and an old
+class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
+    """A scoped admin for a model without history."""
+
+
+class VisibleToAdmin(ScopedMixin, SimpleHistoryAdmin):
+    """A scoped admin with history views. simple_history shows an object's history (and an old
     version) also when the object is outside get_queryset; here that is a 404, as on the pages."""
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
 
     def _in_scope_or_404(self, request, object_id) -> None:
         if not self.get_queryset(request).filter(pk=object_id).exists():

@@ -1,18 +1,8 @@
 """python manage.py run_job NAME [--as-of YYYY-MM-DD]: run a scheduled job now."""
 
-from datetime import date
-
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from salesops.core.scheduling import jobs, parse_day
-
-
-def parse_date(value: str) -> date:
-    try:
-        return parse_day(value)
-    except ValueError as exc:
-        raise CommandError(f"--as-of must be a date as YYYY-MM-DD, not {value!r}") from exc
+from salesops.core.scheduling import job_day, jobs
 
 
 class Command(BaseCommand):
@@ -25,6 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, name: str, as_of: str | None, **options):
         # Only a missing --as-of means today: an empty value (an unset shell variable) is an error.
-        day = parse_date(as_of) if as_of is not None else timezone.localdate()
+        try:
+            day = job_day(as_of)
+        except ValueError as exc:
+            raise CommandError(f"--as-of must be a date as YYYY-MM-DD, not {as_of!r}") from exc
         result = jobs()[name](as_of=day)
         self.stdout.write(f"{name} for {day.isoformat()}: {result}")
