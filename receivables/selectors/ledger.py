@@ -28,14 +28,10 @@ def receivable_list(*, user, state: str = "open", search: str = "", as_of: date)
 
 
 def receivable_get(*, user, pk: int) -> Receivable:
-    """One receivable in scope (DoesNotExist outside it)."""
-    return Receivable.objects.visible_to(user).select_related("customer", "opportunity").get(pk=pk)
-
-
-def receivable_for_letter(*, user, pk: int) -> Receivable:
-    """One receivable in scope with its customer and owner (the letter names both), else Http404."""
+    """One receivable in scope, with its customer, the customer's owner (letters name both) and
+    its deal; Http404 outside the scope."""
     return get_object_or_404(
-        Receivable.objects.visible_to(user).select_related("customer__owner"), pk=pk
+        Receivable.objects.visible_to(user).select_related("customer__owner", "opportunity"), pk=pk
     )
 
 

@@ -14,14 +14,14 @@ from django.views.decorators.http import require_GET
 from customers.selectors import customer_get
 from receivables.forms import StatementPeriodForm
 from receivables.pdfs import PDF_LANGUAGE, letter_context, statement_context
-from receivables.selectors.ledger import receivable_for_letter
+from receivables.selectors.ledger import receivable_get
 from receivables.selectors.statements import statement
 from salesops.core.pdf import pdf_response, render_pdf
 from salesops.core.periods import PERIOD_CHOICES
 
 
 def _letter(request, pk: int, *, template: str, prefix: str, lawyer: bool = False):
-    receivable = receivable_for_letter(user=request.user, pk=pk)
+    receivable = receivable_get(user=request.user, pk=pk)
     context = letter_context(receivable, timezone.localdate(), lawyer=lawyer)
     with translation.override(PDF_LANGUAGE):
         content = render_pdf(template, context, request=request)

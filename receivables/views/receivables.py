@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,18 +10,10 @@ from django.views.decorators.http import require_POST
 
 from receivables import services
 from receivables.forms import ReceivableForm, WriteOffForm
-from receivables.models import Receivable
 from receivables.selectors import ledger
 from receivables.selectors.statements import receivable_penalties
 from salesops.accounts.access import can_write
 from salesops.core.http import paginate, posted, query_choice, show_refusal
-
-
-def _receivable(request, pk: int) -> Receivable:
-    try:
-        return ledger.receivable_get(user=request.user, pk=pk)
-    except Receivable.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 @login_required
@@ -48,7 +39,7 @@ def receivable_list(request):
 
 @login_required
 def receivable_detail(request, pk: int):
-    receivable = _receivable(request, pk)
+    receivable = ledger.receivable_get(user=request.user, pk=pk)
     today = timezone.localdate()
     penalty = receivable_penalties(receivables=[receivable], end=today)
     return render(
@@ -86,7 +77,7 @@ def receivable_create(request):
 @login_required
 @require_POST
 def receivable_write_off(request, pk: int):
-    receivable = _receivable(request, pk)
+    receivable = ledger.receivable_get(user=request.user, pk=pk)
     if not can_write(request.user, money=True):
         raise PermissionDenied
     form = WriteOffForm(request.POST)
