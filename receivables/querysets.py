@@ -33,6 +33,18 @@ class ReceivableQuerySet(VisibleToQuerySet):
         """Customer name or receivable number containing `text`."""
         return self.filter(Q(customer__name__icontains=text) | Q(number__icontains=text))
 
+    def add_to_totals(self, *, allocated: Decimal = Decimal(0), written_off: Decimal = Decimal(0)):
+        """For the money services, under their row locks: add to the collected or written-off
+        total and set or clear the settled day in the same UPDATE (the CHECK constraint ties
+        settled_on to a zero balance, so they cannot change in two statements). The ledger row
+        behind the change must already be written."""
+        update = {"settled_on": settled_on_after(allocated=allocated, written_off=written_off)}
+        if allocated:
+            update["allocated"] = F("allocated") + allocated
+        if written_off:
+            update["written_off"] = F("written_off") + written_off
+        return self.update(**update)
+
 
 class PaymentQuerySet(VisibleToQuerySet):
     owner_path = "customer__owner"

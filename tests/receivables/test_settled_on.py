@@ -201,3 +201,20 @@ def test_balance_rows_are_scoped_like_the_pages(org, book):
     assert _balance_rows(org["rep1"], date(2026, 3, 25)) == _balance_rows(None, date(2026, 3, 25))
     assert _balance_rows(org["rep3"], date(2026, 3, 25)) == {}
     assert _balance_rows(org["rep3"], TODAY - timedelta(days=1)) == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migrations_settle_a_book_that_was_loaded_before_them(book):
+    """Upgrading a database that holds receivables: undo the two migrations, then apply them
+    again; the backfill gives every receivable the settled day the services gave it (and on
+    PostgreSQL the indexes build after the backfill's UPDATE has committed)."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    expected = dict(Receivable.objects.values_list("number", "settled_on"))
+    executor = MigrationExecutor(connection)
+    executor.migrate([("receivables", "0007_english_names_and_admin_labels")])
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes("receivables"))
+    assert dict(Receivable.objects.values_list("number", "settled_on")) == expected
+    assert ledger_mismatches() == []
