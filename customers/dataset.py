@@ -31,15 +31,9 @@ PRODUCTS = [
     ("汽车零部件", "汽车"),
     ("建设发展", "建筑"),
 ]
-TITLES = [
-    ("总经理", "decision_maker"),
-    ("采购经理", "purchaser"),
-    ("技术总监", "influencer"),
-    ("财务总监", "policy_maker"),
-    ("设备主管", "end_user"),
-    ("项目经理", "influencer"),
-    ("采购专员", "purchaser"),
-]
+_TITLE_NAMES = "总经理 采购经理 技术总监 财务总监 设备主管 项目经理 采购专员".split()  # noqa: SIM905
+_ROLES = "decision_maker purchaser influencer policy_maker end_user influencer purchaser".split()  # noqa: SIM905
+TITLES = list(zip(_TITLE_NAMES, _ROLES, strict=True))  # the first is every customer's first contact
 TOPICS = [
     ("介绍新一代产品方案，客户对节能指标感兴趣", "希望看到同行业案例", "发送案例资料"),
     ("回访上次报价，客户认为价格偏高", "预算在审批中", "准备优化报价"),
@@ -112,7 +106,7 @@ def _tiers(plan: Plan, n: int) -> tuple[list[int], list[str]]:
     """Pareto revenue per customer (fen) and the tier its rank gives."""
     rng = plan.rng("revenue")
     revenue = [
-        min(round(30_000_00 * (1 - rng.random()) ** (-1 / PARETO_ALPHA)), 900_000_000_00)
+        min(round(30_000_00 * (1 - rng.random()) ** (-1 / PARETO_ALPHA)), 200_000_000_00)
         for _ in range(n)
     ]
     order = sorted(range(n), key=lambda i: (-revenue[i], i))
@@ -380,20 +374,25 @@ FOLLOWUP_COLUMNS = (  # noqa: SIM905
 
 
 def credit_holds_apply(holds: dict[int, tuple]) -> int:
-    """停止供货 as the book's escalation history left it: {customer id: (since, reason)}. One
+    """停止供货 as the book's escalation history left it: {customer id: (since, reason)}, since a
+    naive Shanghai time like every moment of the book. One
     set-based UPDATE through a temporary table, no history rows (generated data)."""
     if not holds:
         return 0
     with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS dataset_hold")
         cursor.execute(
             "CREATE TEMPORARY TABLE dataset_hold (id bigint, since timestamptz, reason text) "
             "ON COMMIT DROP"
         )
         with cursor.cursor.copy("COPY dataset_hold (id, since, reason) FROM STDIN") as copy:
             for cid in sorted(holds):
-                copy.write_row((cid, *holds[cid]))
+                since, reason = holds[cid]
+                copy.write_row((cid, f"{since}+08", reason))  # Shanghai wall-clock time
         cursor.execute(
             "UPDATE customers_customer c SET credit_hold = true, credit_hold_since = h.since, "
             "credit_hold_reason = h.reason FROM dataset_hold h WHERE c.id = h.id"
         )
-        return cursor.rowcount
+        held = cursor.rowcount
+        cursor.execute("DROP TABLE dataset_hold")
+        return held

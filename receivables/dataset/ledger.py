@@ -148,7 +148,7 @@ def load(plan: Plan, people: People, customers: list[CustomerRow]) -> dict[str, 
     with override(settings.LANGUAGE_CODE):
         hold_text = gettext("%(number)s is %(days)s days overdue")
     rng = plan.rng("receivables", "allot")
-    per_customer = allot(total, [(c.revenue_fen**0.75) * rng.uniform(0.5, 1.5) for c in customers])
+    per_customer = allot(total, [c.revenue_fen**0.6 * rng.uniform(0.5, 1.5) for c in customers])
     manager_of = {rep: people.managers[team] for rep, team in people.team_of_rep.items()}
 
     load = Load(plan)
