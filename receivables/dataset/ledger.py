@@ -310,16 +310,15 @@ def _receivable_row(plan, item: Item, customer, settled, w, people, r, ids) -> N
         "",
         None,
         created,
-        *([settled] if SETTLED_ON else []),
+        settled,
     )
 
 
 RECEIVABLE_COLUMNS = (  # noqa: SIM905
     "id customer_id number issue_date due_date amount allocated opening_paid "
-    "written_off kind source opportunity_id note penalty_daily_rate created_at"
+    "written_off kind source opportunity_id note penalty_daily_rate created_at settled_on"
 ).split()
 PAYMENT_COLUMNS = (  # noqa: SIM905
     "id customer_id date amount allocated method reference recorded_by_id recorded_at "
     "submission_key voided_at voided_by_id void_reason"
 ).split()
-SETTLED_ON = False

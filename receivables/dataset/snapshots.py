@@ -16,9 +16,6 @@ def load(plan: Plan) -> int:
     rules = ReceivableSettings.load()
     start = "due_date" if rules.basis == "due" else "issue_date"
     b1, b2, b3 = rules.boundaries
-    from receivables.dataset.ledger import SETTLED_ON
-
-    open_then = "(r.settled_on IS NULL OR r.settled_on > %(day)s)" if SETTLED_ON else "TRUE"
     sql = f"""
         INSERT INTO receivables_agingsnapshot
             (customer_id, as_of, not_due, b1, b2, b3, b4, total)
@@ -39,7 +36,7 @@ def load(plan: Plan) -> int:
                    - COALESCE((SELECT SUM(o.amount * 100) FROM receivables_writeoff o
                                WHERE o.receivable_id = r.id AND o.date <= %(day)s), 0) AS fen
             FROM receivables_receivable r
-            WHERE r.issue_date <= %(day)s AND {open_then}
+            WHERE r.issue_date <= %(day)s AND (r.settled_on IS NULL OR r.settled_on > %(day)s)
         ) open_items
         WHERE fen > 0
         GROUP BY customer_id
