@@ -81,12 +81,17 @@ class Command(BaseCommand):
             del customers
             step = time.monotonic()
         self.stdout.write(f"  commit {time.monotonic() - step:.1f} s")
-        self.stdout.write("aging snapshots")
-        snapshots.load(plan)
         step = time.monotonic()
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        self.stdout.write(f"  ANALYZE {time.monotonic() - step:.1f} s")
+            # VACUUM sets the visibility map (index-only scans of the open book, for the snapshots
+            # and every benchmark after) and the hint bits, so the first reads write nothing; it
+            # cannot run inside a transaction (a test's), where ANALYZE does the planner's part.
+            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
+        self.stdout.write(f"  VACUUM (ANALYZE) {time.monotonic() - step:.1f} s")
+        self.stdout.write("aging snapshots")
+        snapshots.load(plan)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE receivables_agingsnapshot")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.stdout.write(
             self.style.SUCCESS(
