@@ -205,6 +205,8 @@ APP_ENTRIES = {
     "pdfs.py",
     "pdfs/",
     "demo.py",
+    "dataset.py",
+    "dataset/",
     "admin.py",
     "forms.py",
     "filters.py",
