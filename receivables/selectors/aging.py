@@ -73,7 +73,7 @@ class Aging:
 
     @property
     def paginator(self) -> Paginator | None:
-        return self.page.paginator if self.page else None
+        return self.page.paginator if self.page is not None else None
 
     def is_unhealthy(self, row: AgingRow) -> bool:
         share = row.within_terms_share
