@@ -24,11 +24,12 @@ COLLECTION_HEADERS = [
 
 
 def aging_workbook(report: Aging) -> tuple[bytes, str]:
-    """The aging report as an .xlsx file (one row per group, then the totals) and its name."""
+    """The aging report as an .xlsx file (every group, not only the page's, then the totals)
+    and its name."""
     as_of, group_by = report.as_of, report.group_by
     rows = [
         [row.name, row.owner, row.not_due, row.b1, row.b2, row.b3, row.b4, row.total]
-        for row in report.rows
+        for row in report.all_rows()
     ]
     totals = report.totals
     rows.append(

@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Value, When
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +29,7 @@ from receivables.models import (
 from receivables.rules import aging
 from receivables.rules.credit import credit_warning_due
 from receivables.rules.penalty import rate_percent
-from receivables.selectors.aging import aging_report
+from receivables.selectors.aging import BUCKET_KEYS, by_customer_sql
 from receivables.selectors.balances import outstanding_by_customer
 from receivables.services import credit_holds_put
 from salesops.accounts.models import User
@@ -336,21 +336,27 @@ def _credit_warnings(as_of: date) -> int:
 
 @scheduled_job
 def aging_snapshot_take(*, as_of: date) -> int:
-    """Store each customer's aging on `as_of`; a rerun for the same day rewrites the same rows."""
-    report = aging_report(user=None, as_of=as_of, group_by="customer")
-    with transaction.atomic():
-        AgingSnapshot.objects.filter(as_of=as_of).delete()
-        AgingSnapshot.objects.bulk_create(
-            AgingSnapshot(
-                customer_id=int(row.key),
-                as_of=as_of,
-                not_due=row.not_due,
-                b1=row.b1,
-                b2=row.b2,
-                b3=row.b3,
-                b4=row.b4,
-                total=row.total,
+    """Store each customer's aging on `as_of` (the aging page's per-customer rows, whole book)
+    with one INSERT ... SELECT. A rerun for the same day replaces that day's rows in one
+    transaction, so it leaves exactly the same rows; two runs at once queue on a lock keyed on
+    the day (PostgreSQL; SQLite takes its write lock at BEGIN), so one set is left."""
+    settings = ReceivableSettings.load()
+    head, params = by_customer_sql(user=None, as_of=as_of, settings=settings)
+    # fen / 100.0 is exact on PostgreSQL (SUM of bigint is numeric); SQLite's float of it reads
+    # back through the column's two decimals.
+    buckets = ", ".join(f"{key} / 100.0" for key in BUCKET_KEYS)
+    total = " + ".join(BUCKET_KEYS)
+    table = AgingSnapshot._meta.db_table
+    insert = (
+        f"{head} INSERT INTO {table} (customer_id, as_of, not_due, b1, b2, b3, b4, total) "  # noqa: S608
+        f"SELECT cid, %s, {buckets}, ({total}) / 100.0 FROM by_customer"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext('aging_snapshot_take'), %s)",
+                [as_of.toordinal()],
             )
-            for row in report.rows
-        )
-    return len(report.rows)
+        AgingSnapshot.objects.filter(as_of=as_of).delete()
+        cursor.execute(insert, [*params, as_of])
+        return cursor.rowcount

@@ -74,3 +74,22 @@ def test_query_count_does_not_grow_with_rows(
     grow(org, 12)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url()).status_code == 200
+
+
+@pytest.mark.parametrize("viewer", ["admin", "finance1", "manager1", "rep1"])
+def test_the_aging_page_takes_the_same_few_queries_for_any_book(
+    client, org, viewer, django_assert_num_queries
+):
+    # The page's own three (the settings; the page with its totals and row count in one
+    # query; the trend) and what every page pays: session, user, the user's groups (role),
+    # the unread-notification count.
+    client.force_login(org[viewer])
+    for more in (2, 12):
+        grow(org, more)
+        for group_by in ("customer", "owner", "team", "region"):
+            url = reverse("aging") + f"?as_of=2026-11-23&group_by={group_by}"
+            with django_assert_num_queries(7):
+                assert client.get(url).status_code == 200
+    # A page past the end (fewer than 50 groups here) asks once more, for the last page.
+    with django_assert_num_queries(8):
+        assert client.get(reverse("aging") + "?as_of=2026-11-23&page=2").status_code == 200

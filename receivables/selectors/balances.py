@@ -4,6 +4,7 @@ each customer's total outstanding (单一客户累计欠款)."""
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     CharField,
@@ -21,6 +22,7 @@ from django.db.models.functions import Cast, Coalesce, Greatest, Round
 
 from receivables.models import Allocation, Receivable, WriteOff
 from salesops.accounts.models import Team
+from salesops.core.money import from_fen
 
 ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
@@ -77,30 +79,17 @@ def receivables_as_of(*, user, as_of: date):
 def outstanding_by_customer(*, as_of: date, customers=None) -> dict[int, Decimal]:
     """Each customer's total outstanding on `as_of` (单一客户累计欠款): every receivable issued by
     then, due or not, less what was collected (valid payments dated by then, and what was paid
-    before go-live) and written off by then. Three grouped queries whatever the size."""
-    issued = Receivable.objects.filter(issue_date__lte=as_of)
+    before go-live) and written off by then; customers owing nothing are left out. One grouped
+    query over balance_rows_sql, limited to `customers` (a queryset) when given."""
+    rows, params = balance_rows_sql(user=None, as_of=as_of)
+    where = ""
     if customers is not None:
-        issued = issued.filter(customer__in=customers)
-    totals = {
-        row["customer"]: row["amount"] - row["opening"]
-        for row in issued.values("customer").annotate(
-            amount=Sum("amount"), opening=Sum("opening_paid")
-        )
-    }
-    collected = (
-        Allocation.objects.received_by(as_of)
-        .filter(receivable__in=issued)
-        .values_list("receivable__customer")
-        .annotate(total=Sum("amount"))
-    )
-    written = (
-        WriteOff.objects.filter(receivable__in=issued, date__lte=as_of)
-        .values_list("receivable__customer")
-        .annotate(total=Sum("amount"))
-    )
-    for customer_id, total in [*collected, *written]:
-        totals[customer_id] -= total
-    return {customer_id: total for customer_id, total in totals.items() if total > 0}
+        subquery, sub_params = customers.order_by().values("pk").query.sql_with_params()
+        where, params = f"WHERE customer_id IN ({subquery})", [*params, *sub_params]
+    sql = f"SELECT customer_id, SUM(fen) FROM ({rows}) owed {where} GROUP BY customer_id"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {customer_id: from_fen(fen) for customer_id, fen in cursor.fetchall() if fen > 0}
 
 
 def _in_fen(field: str):

@@ -2,18 +2,24 @@
 
 from datetime import date, timedelta
 
-from django.db.models import Max
+from django.db import connection
+from django.db.models import Max, Q, Sum
 
 from receivables.models import EscalationEvent, EscalationLevel, Payment, ReceivableSettings
 from receivables.rules.credit import credit_warning_due
-from receivables.selectors.balances import ZERO, receivables_as_of
+from receivables.selectors.balances import balance_rows_sql
+from salesops.core.money import from_fen
 
 
 def customer_money(*, customer, as_of: date) -> dict:
     """For the customer page: open receivables, recent payments, escalations, credit status."""
     open_items = list(customer.receivables.open().order_by("due_date", "pk"))
-    overdue = sum((r.balance for r in open_items if r.due_date < as_of), ZERO)
-    open_total = sum((r.balance for r in open_items), ZERO)
+    # Summed in SQL over the stored balances (an index-only scan of receivable_open), not over
+    # the items shown.
+    sums = customer.receivables.open().aggregate(
+        total=Sum("balance_fen"), overdue=Sum("balance_fen", filter=Q(due_date__lt=as_of))
+    )
+    overdue, open_total = from_fen(sums["overdue"]), from_fen(sums["total"])
     settings = ReceivableSettings.load()
     return {
         "open_receivables": open_items,
@@ -39,19 +45,32 @@ def customer_money(*, customer, as_of: date) -> dict:
 def flagged_groups(*, as_of: date, group_ids=None) -> set[int]:
     """连坐: the customer groups with a member owing an overdue receivable on `as_of`
     (集团子公司任一成员出现逾期). ReceivableSettings.group_flag_level may raise the trigger to
-    items that have reached a later step's days overdue. One query (two with a trigger step)."""
+    items that have reached a later step's days overdue. One query (two with a trigger step)
+    over balance_rows_sql: each of its rows is a positive part of what a receivable owed then,
+    so a row at all means it still owed."""
+    from customers.models import Customer
+
     settings = ReceivableSettings.load()
     min_days = 1
     if settings.group_flag_level_id is not None:
         min_days = EscalationLevel.objects.get(pk=settings.group_flag_level_id).from_days
-    qs = (
-        receivables_as_of(user=None, as_of=as_of)
-        .filter(customer__group__isnull=False, due_date__lte=as_of - timedelta(days=min_days))
-        .owed_then()
-    )
+    rows, params = balance_rows_sql(user=None, as_of=as_of)
+    params = [*params, as_of - timedelta(days=min_days)]
+    only = ""
     if group_ids is not None:
-        qs = qs.filter(customer__group_id__in=group_ids)
-    return set(qs.values_list("customer__group_id", flat=True).distinct())
+        group_ids = [int(pk) for pk in group_ids]
+        if not group_ids:
+            return set()
+        only = f"AND c.group_id IN ({', '.join(['%s'] * len(group_ids))})"
+        params += group_ids
+    sql = (
+        f"SELECT DISTINCT c.group_id FROM ({rows}) owed "  # noqa: S608
+        f"JOIN {Customer._meta.db_table} c ON c.id = owed.customer_id "
+        f"WHERE c.group_id IS NOT NULL AND owed.due_date <= %s {only}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {group_id for (group_id,) in cursor.fetchall()}
 
 
 def group_flagged(*, customer, as_of: date) -> bool:

@@ -16,7 +16,14 @@ from receivables import exports
 from receivables.selectors import aging as aging_selectors
 from receivables.selectors import kpis as kpi_selectors
 from receivables.selectors.collections import collection_list
-from salesops.core.http import export_or_page, paginate, query_choice, query_date, query_int
+from salesops.core.http import (
+    PAGE_LABEL,
+    export_or_page,
+    paginate,
+    query_choice,
+    query_date,
+    query_int,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 GROUP_LABELS = [
@@ -40,12 +47,15 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 def _aging_report(request):
     """The aging report the query asks for (page and export alike); defaults for what the
-    query got wrong, each with a message."""
+    query got wrong, each with a message. The export reads every row through all_rows()."""
     as_of = _as_of(request)
     group_by = query_choice(
         request, "group_by", aging_selectors.GROUPS, default="customer", label=_("Group by")
     )
-    return aging_selectors.aging_report(user=request.user, as_of=as_of, group_by=group_by)
+    page = query_int(request, "page", default=1, label=PAGE_LABEL, low=1)
+    return aging_selectors.aging_report(
+        user=request.user, as_of=as_of, group_by=group_by, page=page
+    )
 
 
 @login_required
@@ -56,6 +66,7 @@ def aging(request):
         "receivables/aging.html",
         {
             "report": report,
+            "page_obj": report.page,
             "groups": GROUP_LABELS,
             "trend": aging_selectors.aging_trend(user=request.user, end=report.as_of),
         },
