@@ -1,10 +1,12 @@
 """Reads of customers, contacts, follow-ups and the pool, always scoped to the requesting user:
 every list, filter choice, count and dropdown a page, export or service needs."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce, Least
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -119,56 +121,107 @@ class DueRow:
         return min(d for d in (self.followup_due, self.visit_due) if d is not None)
 
 
+# The due page lists this many customers, and this many next steps, per page.
+DUE_PAGE_SIZE = 50
+
+
 @dataclass(frozen=True)
 class DueList:
+    """One page of the due list: its customers split into the three sections, the sections'
+    sizes over every page, and one page of the open next steps (its own page number)."""
+
     overdue: list[DueRow]
     today: list[DueRow]
     this_week: list[DueRow]
     next_steps: list[FollowUp]
     as_of: date
+    counts: dict = field(default_factory=dict)
+    page: Page | None = None
+    steps_page: Page | None = None
 
     @property
     def empty(self) -> bool:
         return not (self.overdue or self.today or self.this_week or self.next_steps)
 
 
-def due_list(*, user, as_of: date) -> DueList:
-    """Customers due for a follow-up or an on-site visit until the end of `as_of`'s week, each
-    in the section of its earliest due date, overdue first, and the open next steps due by
-    then. Two queries whatever the number of rows."""
+def due_list(*, user, as_of: date, page: int = 1, steps_page: int = 1) -> DueList:
+    """Customers due for a follow-up or an on-site visit until the end of `as_of`'s week, by
+    their earliest due date (then tier, name), overdue first, one page at a time; and the open
+    next steps due by then, earliest first. Ordered, counted and cut in SQL: a manager's
+    thousands of due customers and an admin's open next steps among 1M follow-ups are never
+    loaded whole. Five queries whatever the number of rows (sections' sizes, the page, its
+    contacts, the steps' count and page)."""
     end = cadence.week_end(as_of)
     customers = (
         Customer.objects.visible_to(user)
         .owned()
         .due_or_visit_due_by(end)
-        .select_related("owner")
-        .prefetch_related(Prefetch("contacts", queryset=Contact.objects.order_by("name")))
-    )
-    rows = sorted(
-        (
-            DueRow(
-                customer=c,
-                followup_due=c.next_followup_due if _due_by(c.next_followup_due, end) else None,
-                visit_due=c.next_visit_due if _due_by(c.next_visit_due, end) else None,
+        # The earlier of the two due dates (either may be empty; the earlier one is due by
+        # `end` since at least one of them is).
+        .annotate(
+            first_due=Least(
+                Coalesce("next_followup_due", "next_visit_due"),
+                Coalesce("next_visit_due", "next_followup_due"),
             )
-            for c in customers
-        ),
-        key=lambda row: (row.first_due, row.customer.tier, row.customer.name),
+        )
     )
-    steps = list(
+    counts = customers.aggregate(
+        overdue=Count("pk", filter=Q(first_due__lt=as_of)),
+        today=Count("pk", filter=Q(first_due=as_of)),
+        this_week=Count("pk", filter=Q(first_due__gt=as_of)),
+    )
+    rows_page = Paginator(
+        _Counted(
+            customers.select_related("owner")
+            .prefetch_related(Prefetch("contacts", queryset=Contact.objects.order_by("name")))
+            .order_by("first_due", "tier", "name", "pk"),
+            sum(counts.values()),
+        ),
+        DUE_PAGE_SIZE,
+    ).get_page(page)
+    rows = [
+        DueRow(
+            customer=c,
+            followup_due=c.next_followup_due if _due_by(c.next_followup_due, end) else None,
+            visit_due=c.next_visit_due if _due_by(c.next_visit_due, end) else None,
+        )
+        for c in rows_page
+    ]
+    steps = Paginator(
         FollowUp.objects.visible_to(user)
         .open_next_steps()
         .filter(next_step_due__lte=end, customer__owner__isnull=False)
         .select_related("customer", "author")
-        .order_by("next_step_due", "pk")
-    )
+        .order_by("next_step_due", "pk"),
+        DUE_PAGE_SIZE,
+    ).get_page(steps_page)
     return DueList(
         overdue=[r for r in rows if r.first_due < as_of],
         today=[r for r in rows if r.first_due == as_of],
         this_week=[r for r in rows if r.first_due > as_of],
-        next_steps=steps,
+        next_steps=list(steps),
         as_of=as_of,
+        counts=counts,
+        page=rows_page,
+        steps_page=steps,
     )
+
+
+class _Counted:
+    """A queryset whose size is already known (the sections' counts): Paginator slices it
+    without a COUNT(*) of its own."""
+
+    def __init__(self, qs: QuerySet, count: int):
+        self.qs, self._count, self.ordered = qs, count, True
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        return self.qs[index]
 
 
 def _due_by(due: date | None, end: date) -> bool:

@@ -26,6 +26,13 @@ from opportunities.rules.metrics import weighted
 from salesops.core.localized import LocalizedNameMixin
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+LEVELS = range(1, 7)
+# The per-deal summary of the stage history (see Opportunity.highest_level).
+STAY_FIELDS = [
+    "highest_level",
+    *(f"stays_{level}" for level in LEVELS),
+    *(f"stay_seconds_{level}" for level in LEVELS),
+]
 
 
 class FunnelStage(LocalizedNameMixin, models.Model):
@@ -149,7 +156,26 @@ class Opportunity(models.Model):
         "customers.FollowUp", through="DealFollowUp", related_name="+", blank=True
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    history = HistoricalRecords(excluded_fields=["stage_entered_at"])
+    # The stage history summed per deal, kept by opportunities.services.stays.stays_refresh
+    # whenever a move is recorded: the funnel aggregates these over the deals in one pass
+    # instead of windowing ~700k stage changes per request. highest_level: the highest level
+    # any move reached (NULL without history); stays_N / stay_seconds_N: how many stays in
+    # level N have ended (by a later move; losing and reopening are not moves) and their whole
+    # seconds.
+    highest_level = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    stays_1 = models.PositiveIntegerField(default=0, editable=False)
+    stays_2 = models.PositiveIntegerField(default=0, editable=False)
+    stays_3 = models.PositiveIntegerField(default=0, editable=False)
+    stays_4 = models.PositiveIntegerField(default=0, editable=False)
+    stays_5 = models.PositiveIntegerField(default=0, editable=False)
+    stays_6 = models.PositiveIntegerField(default=0, editable=False)
+    stay_seconds_1 = models.BigIntegerField(default=0, editable=False)
+    stay_seconds_2 = models.BigIntegerField(default=0, editable=False)
+    stay_seconds_3 = models.BigIntegerField(default=0, editable=False)
+    stay_seconds_4 = models.BigIntegerField(default=0, editable=False)
+    stay_seconds_5 = models.BigIntegerField(default=0, editable=False)
+    stay_seconds_6 = models.BigIntegerField(default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["stage_entered_at", *STAY_FIELDS])
 
     objects = OpportunityQuerySet.as_manager()
 

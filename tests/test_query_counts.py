@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from customers.selectors import due_list
 from opportunities.models import SalesTarget
 from receivables.services import payment_record, receivable_create
 from tests.factories import CustomerFactory, FollowUpFactory, OpportunityFactory
@@ -58,6 +59,10 @@ PAGES = [
     ("finance1", lambda: reverse("aging_export") + "?as_of=2026-11-23"),
     ("rep1", lambda: reverse("customer_export")),
     ("rep1", lambda: reverse("home")),
+    ("manager1", lambda: reverse("customer_list") + "?page=2"),
+    ("manager1", lambda: reverse("followup_due")),
+    ("admin", lambda: reverse("funnel_dashboard")),
+    ("manager1", lambda: reverse("opportunity_list")),
 ]
 
 
@@ -93,3 +98,13 @@ def test_the_aging_page_takes_the_same_few_queries_for_any_book(
     # A page past the end (fewer than 50 groups here) asks once more, for the last page.
     with django_assert_num_queries(8):
         assert client.get(reverse("aging") + "?as_of=2026-11-23&page=2").status_code == 200
+
+
+def test_due_list_takes_five_queries_whatever_the_rows(org, django_assert_num_queries):
+    """The sections' sizes, the page of customers, their contacts, the steps' count and page."""
+    grow(org, 3)
+    manager = org["manager1"]
+    assert manager.role  # the role lookup is the request's
+    with django_assert_num_queries(5):
+        due = due_list(user=manager, as_of=timezone.localdate())
+    assert sum(due.counts.values()) == due.page.paginator.count

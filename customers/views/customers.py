@@ -17,7 +17,7 @@ from receivables.selectors.credit import customer_money, group_flagged
 from salesops.accounts.access import can_manage, can_write
 from salesops.accounts.decorators import role_required
 from salesops.accounts.roles import MANAGERS
-from salesops.core.http import paginate, show_refusal, warn_bad_param
+from salesops.core.http import paginate, paginate_keys, show_refusal, warn_bad_param
 from salesops.core.http import posted as _posted
 
 PAGE_SIZE = 25
@@ -38,7 +38,7 @@ def customer_list(request):
         if name in filterset.form.fields:
             raw = ", ".join(request.GET.getlist(name))
             warn_bad_param(request, filterset.form.fields[name].label, raw)
-    page = paginate(request, qs, PAGE_SIZE)
+    page = paginate_keys(request, qs, PAGE_SIZE)
     return render(
         request,
         "customers/customer_list.html",

@@ -18,7 +18,7 @@ from opportunities.services.followups import deal_followup_log
 from salesops.accounts.access import can_write
 from salesops.accounts.decorators import role_required
 from salesops.accounts.roles import MANAGERS
-from salesops.core.http import posted, query_date, show_refusal
+from salesops.core.http import PAGE_LABEL, posted, query_date, query_int, show_refusal
 
 
 def _as_of(request) -> date:
@@ -88,7 +88,12 @@ def followup_due(request):
         request,
         "customers/due_list.html",
         {
-            "due": selectors.due_list(user=request.user, as_of=as_of),
+            "due": selectors.due_list(
+                user=request.user,
+                as_of=as_of,
+                page=query_int(request, "page", default=1, label=PAGE_LABEL, low=1),
+                steps_page=query_int(request, "steps", default=1, label=PAGE_LABEL, low=1),
+            ),
             "rules": selectors.tier_rules(),
             "can_log": can_write(request.user),
         },

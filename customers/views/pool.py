@@ -14,12 +14,12 @@ from customers.services.pool import pool_claim
 from customers.views.customers import PAGE_SIZE
 from salesops.accounts.access import can_manage, role_of
 from salesops.accounts.roles import Role
-from salesops.core.http import paginate, show_refusal
+from salesops.core.http import paginate_keys, show_refusal
 
 
 @login_required
 def customer_pool(request):
-    page = paginate(request, selectors.pool_list(user=request.user), PAGE_SIZE)
+    page = paginate_keys(request, selectors.pool_list(user=request.user), PAGE_SIZE)
     releases = selectors.recent_ownership_events(customer_ids=[c.pk for c in page])
     for customer in page:
         customer.release = releases.get(customer.pk)

@@ -1,8 +1,8 @@
 """Funnel arithmetic as pure functions (no ORM): weighted pipeline, V value, stage conversion,
 days per stage. Selectors feed them rows; tests feed them hand-made histories."""
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -47,13 +47,26 @@ class Conversion:
 def stage_conversion(max_levels: Iterable[int], *, levels: Sequence[int]) -> list[Conversion]:
     """From the highest level each opportunity ever reached: for each level, how many reached it
     and how many of those went on to the next level."""
-    highest = list(max_levels)
+    return conversion_from_counts(Counter(max_levels), levels=levels)
+
+
+def conversion_from_counts(
+    highest: Mapping[int, int], *, levels: Sequence[int]
+) -> list[Conversion]:
+    """stage_conversion from how many opportunities had each highest level ({level: count}),
+    what the funnel's SQL returns."""
     result = []
     for level in levels[:-1]:
-        reached = sum(1 for m in highest if m >= level)
-        advanced = sum(1 for m in highest if m >= level + 1)
+        reached = sum(n for top, n in highest.items() if top >= level)
+        advanced = sum(n for top, n in highest.items() if top >= level + 1)
         result.append(Conversion(level=level, reached=reached, advanced=advanced))
     return result
+
+
+def average_days(seconds: int | Decimal, stays: int) -> Decimal:
+    """The average stay in days, to a tenth rounded half up, from the summed whole seconds of
+    `stays` stays."""
+    return (Decimal(seconds) / stays / SECONDS_PER_DAY).quantize(TENTH, ROUND_HALF_UP)
 
 
 def days_per_stage(
@@ -79,6 +92,5 @@ def days_per_stage(
         for level, entered_at in previous.values():
             stays[level].append(seconds(now, entered_at))
     return {
-        level: (sum(values) / len(values) / SECONDS_PER_DAY).quantize(TENTH, ROUND_HALF_UP)
-        for level, values in sorted(stays.items())
+        level: average_days(sum(values), len(values)) for level, values in sorted(stays.items())
     }

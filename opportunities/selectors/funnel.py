@@ -5,15 +5,16 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Q, QuerySet, Sum
+from django.db.models.functions import Round
 
 from opportunities.models import (
     COLLECTED_LEVEL,
     COMMITTED_LEVEL,
+    LEVELS,
     FunnelStage,
     Opportunity,
     SalesTarget,
-    StageChange,
 )
 from opportunities.rules import metrics
 from opportunities.rules.periods import period_bounds
@@ -65,7 +66,9 @@ def funnel(
     *, user, owners_qs=None, as_of: date, period: str = "quarter", target_owners=None
 ) -> Funnel:
     """The funnel dashboard for the deals `user` may see, optionally narrowed (owners_qs
-    filters the opportunity queryset). A fixed number of queries whatever the row count.
+    filters the opportunity queryset). Five queries whatever the row count: the stages, one pass
+    over the deals grouped by level (counts, amounts, commitments, pipeline and the stage
+    history's summary), the target, and the two loss breakdowns.
 
     The target is the sum of the period's sales targets of the people in `user`'s scope, also
     of those who have no deal yet; narrowed, of the owners of the narrowed deals, unless
@@ -74,57 +77,41 @@ def funnel(
     if owners_qs is not None:
         qs = owners_qs(qs)
     all_stages = stages()
+    levels = [stage.level for stage in all_stages]
     rows = {stage.level: LevelRow(stage=stage) for stage in all_stages}
-    probability = {stage.level: stage.win_probability for stage in all_stages}
+    start, end = period_bounds(period, as_of)
 
-    for row in qs.open().values("stage__level").annotate(n=Count("pk"), total=Sum("amount")):
-        level_row = rows[row["stage__level"]]
-        level_row.count, level_row.amount = row["n"], row["total"] or ZERO
-        level_row.weighted = metrics.weighted(level_row.amount, probability[level_row.stage.level])
-    won = qs.won().aggregate(n=Count("pk"), total=Sum("amount"))
+    figures = deal_figures(qs, start=start, end=end)
+    for level, row in figures.items():
+        if level in rows and level != COLLECTED_LEVEL:
+            level_row = rows[level]
+            level_row.count, level_row.amount = row["open_n"], row["open_amount"] or ZERO
+            level_row.weighted = metrics.weighted(level_row.amount, level_row.stage.win_probability)
     collected = rows[COLLECTED_LEVEL]
-    collected.count, collected.amount = won["n"], won["total"] or ZERO
+    collected.count = sum(row["won_n"] for row in figures.values())
+    collected.amount = sum((row["won_amount"] or ZERO for row in figures.values()), ZERO)
     collected.weighted = collected.amount
 
-    history = list(
-        StageChange.objects.filter(opportunity__in=qs)
-        .exclude(kind__in=[StageChange.Kind.LOST, StageChange.Kind.REOPENED])
-        .order_by("opportunity_id", "changed_at", "pk")
-        .values_list("opportunity_id", "to_level", "changed_at")
-    )
-    highest: dict[int, int] = {}
-    for opportunity_id, level, _when in history:
-        highest[opportunity_id] = max(level, highest.get(opportunity_id, 0))
-    levels = [stage.level for stage in all_stages]
-    for conversion in metrics.stage_conversion(highest.values(), levels=levels):
-        rows[conversion.level].conversion = conversion
-    for level, days in metrics.days_per_stage(history).items():
-        if level in rows:
-            rows[level].avg_days = days
+    # The stage history, from each deal's summary of it (Opportunity.highest_level, stays_N).
+    def total(name: str) -> int:
+        return sum(row[name] or 0 for row in figures.values())
 
-    start, end = period_bounds(period, as_of)
+    highest = {level: total(f"highest_{level}") for level in LEVELS}
+    for conversion in metrics.conversion_from_counts(highest, levels=levels):
+        rows[conversion.level].conversion = conversion
+    for level in LEVELS:
+        stays = total(f"stays_{level}")
+        if stays and level in rows:
+            rows[level].avg_days = metrics.average_days(total(f"stay_seconds_{level}"), stays)
+
     targets = SalesTarget.objects.visible_to(user).filter(period=period, period_start=start)
     if target_owners is not None:
         targets = targets.filter(owner__in=target_owners)
     elif owners_qs is not None:
         targets = targets.filter(owner__in=qs.values("owner"))
     target = targets.aggregate(total=Sum("sales_target"))["total"] or ZERO
-    # Achieved: deals still committed (level 5 or collected) whose commitment fell in the period;
-    # a deal moved back below level 5 counts in the pipeline instead, never in both.
-    achieved = (
-        qs.not_lost()
-        .from_level(COMMITTED_LEVEL)
-        .filter(committed_at__date__gte=start, committed_at__date__lte=end)
-        .aggregate(total=Sum("amount"))["total"]
-        or ZERO
-    )
-    pipeline_rows = (
-        qs.open()
-        .below_level(COMMITTED_LEVEL)
-        .filter(expected_close__lte=end)
-        .values_list("amount", "stage__win_probability")
-    )
-    pipeline = metrics.weighted_pipeline(pipeline_rows)
+    achieved = sum((row["achieved"] or ZERO for row in figures.values()), ZERO)
+    pipeline = sum((row["pipeline"] or ZERO for row in figures.values()), ZERO)
     lost = qs.lost()
     open_rows = [rows[level] for level in levels if level < COLLECTED_LEVEL]
     return Funnel(
@@ -143,8 +130,8 @@ def funnel(
             ((achieved + pipeline) / target).quantize(Decimal("0.0001"), ROUND_HALF_UP)
             if target else None
         ),
-        won_count=qs.from_level(COMMITTED_LEVEL).not_lost().count(),
-        lost_count=lost.count(),
+        won_count=sum(row["committed_n"] for row in figures.values()),
+        lost_count=sum(row["lost_n"] for row in figures.values()),
         lost_by_reason=list(
             lost.values(reason=localized("lost_reason__name"))
             .annotate(n=Count("pk"), total=Sum("amount"))
@@ -155,6 +142,58 @@ def funnel(
             .annotate(n=Count("pk"), total=Sum("amount")).order_by("-n", "competitor")
         ),
     )  # fmt: skip
+
+
+def deal_figures(qs: QuerySet[Opportunity], *, start: date, end: date) -> dict[int, dict]:
+    """One pass over the deals, grouped by level: {level: {open_n, open_amount, won_n,
+    won_amount, committed_n, lost_n, achieved, pipeline, highest_N, stays_N, stay_seconds_N}}.
+
+    committed_n: not lost and at level 5 or above (the dashboard's "won"). achieved: of those,
+    the amount committed (committed_at, local date) within start..end; a deal moved back below
+    level 5 counts in the pipeline instead, never in both. pipeline: open deals below level 5
+    expected to close by `end`, each weighted and rounded to the fen before the sum (as
+    metrics.weighted_pipeline does)."""
+    is_open, not_lost = Q(status=Opportunity.Status.OPEN), ~Q(status=Opportunity.Status.LOST)
+    committed = not_lost & Q(stage__level__gte=COMMITTED_LEVEL)
+    weighted = Round(
+        ExpressionWrapper(
+            F("amount") * F("stage__win_probability") / 100, output_field=DecimalField()
+        ),
+        2,
+    )
+    grouped = (
+        qs.order_by()
+        .values(level=F("stage__level"))
+        .annotate(
+            open_n=Count("pk", filter=is_open),
+            open_amount=Sum("amount", filter=is_open),
+            won_n=Count("pk", filter=Q(status=Opportunity.Status.WON)),
+            won_amount=Sum("amount", filter=Q(status=Opportunity.Status.WON)),
+            committed_n=Count("pk", filter=committed),
+            lost_n=Count("pk", filter=Q(status=Opportunity.Status.LOST)),
+            achieved=Sum(
+                "amount",
+                filter=committed & Q(committed_at__date__gte=start, committed_at__date__lte=end),
+            ),
+            pipeline=Sum(
+                weighted,
+                filter=is_open & Q(stage__level__lt=COMMITTED_LEVEL, expected_close__lte=end),
+                output_field=DecimalField(),
+            ),
+        )
+    )
+    return {row.pop("level"): row for row in grouped.annotate(**_history_sums())}
+
+
+def _history_sums() -> dict:
+    """How many deals had each highest level, and the finished stays per level with their
+    seconds, summed from the deals' history summary (see Opportunity.highest_level)."""
+    sums = {}
+    for level in LEVELS:
+        sums[f"highest_{level}"] = Count("pk", filter=Q(highest_level=level))
+        sums[f"stays_{level}"] = Sum(f"stays_{level}")
+        sums[f"stay_seconds_{level}"] = Sum(f"stay_seconds_{level}")
+    return sums
 
 
 # The review looks back this many days for closed deals; an open deal with no move for

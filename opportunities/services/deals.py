@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from opportunities.models import FunnelStage, LostReason, Opportunity, StageChange
+from opportunities.services.stays import opportunity_stays_refresh
 from salesops.accounts.access import can_manage, can_write, role_of
 from salesops.accounts.models import User
 from salesops.accounts.roles import Role
@@ -84,6 +85,7 @@ def opportunity_create(
         changed_at=now,
         changed_by=actor,
     )
+    opportunity_stays_refresh(opportunity=opportunity)
     return opportunity
 
 

@@ -18,6 +18,7 @@ from opportunities.models import (
     StageChange,
 )
 from opportunities.services.deals import locked_in_scope, require_write
+from opportunities.services.stays import opportunity_stays_refresh
 from salesops.core.errors import ServiceError
 
 
@@ -106,6 +107,7 @@ def opportunity_move(
         changed_by=actor,
         note=note.strip(),
     )
+    opportunity_stays_refresh(opportunity=opportunity)
     return opportunity
 
 
@@ -133,6 +135,7 @@ def opportunity_mark_collected(
         to_level=COLLECTED_LEVEL,
         changed_at=now,
     )
+    opportunity_stays_refresh(opportunity=opportunity)
     return opportunity
 
 
@@ -158,4 +161,5 @@ def opportunity_collection_reversed(
         changed_at=now,
         note=_("A payment was voided"),
     )
+    opportunity_stays_refresh(opportunity=opportunity)
     return opportunity

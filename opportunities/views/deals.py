@@ -17,7 +17,7 @@ from opportunities.models import COLLECTED_LEVEL, COMMITTED_LEVEL, Opportunity
 from opportunities.selectors import deals as selectors
 from opportunities.services import contacts, deals, stages
 from salesops.accounts.access import can_write
-from salesops.core.http import paginate, query_choice, query_int, show_refusal, warn_bad_param
+from salesops.core.http import paginate_keys, query_choice, query_int, show_refusal, warn_bad_param
 from salesops.core.http import posted as _posted
 
 
@@ -45,7 +45,7 @@ def opportunity_list(request):
         request,
         "opportunities/opportunity_list.html",
         {
-            "page_obj": paginate(request, deals_found, 25),
+            "page_obj": paginate_keys(request, deals_found, 25),
             "status": status,
             "stages": selectors.stages(),
             "totals": totals,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Self
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q
 
@@ -38,7 +39,13 @@ def owner_scope(user, owner_path: str) -> Q | None:
     own = Q(**{owner_path or "pk": user.pk})
     if role is Role.MANAGER:
         team_path = f"{owner_path}__team__manager" if owner_path else "team__manager"
-        return own | Q(**{team_path: user.pk})
+        if not owner_path:
+            return own | Q(**{team_path: user.pk})
+        # An IN over the handful of people the manager sees, not an OR across the owner → team
+        # join: the planner cannot estimate the OR and answers it with a scan of the whole
+        # table (a manager's customer list sorted 50,000 rows to show 25).
+        people = get_user_model().objects.filter(Q(pk=user.pk) | Q(team__manager=user.pk))
+        return Q(**{f"{owner_path}__in": people.values("pk")})
     if role is Role.REP:
         return own
     return None
