@@ -99,5 +99,14 @@ def run(ops, book, *, runs, warmup, rss, progress=None) -> dict:
         if progress is not None:
             progress.write(f"bench: {name}")
             progress.flush()
-        measurements[name] = harness.measure(op, book, runs=runs, warmup=warmup, rss=rss)
+        try:
+            measurements[name] = harness.measure(op, book, runs=runs, warmup=warmup, rss=rss)
+        except Exception as exc:  # noqa: BLE001 - reported in the table, and the run fails
+            measurements[name] = harness.Measurement(
+                name=name,
+                target=op.target.describe(),
+                equal=False,
+                mismatch=f"{type(exc).__name__}: {exc}",
+                skipped=f"failed ({type(exc).__name__})",
+            )
     return measurements
