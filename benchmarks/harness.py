@@ -33,7 +33,7 @@ from django.test.utils import CaptureQueriesContext
 from benchmarks import book as book_module
 
 REGISTRY: dict[str, Operation] = {}
-AREAS = ("receivables", "funnel", "lists", "jobs", "exports", "pdfs")
+AREAS = ("receivables", "funnel", "lists", "jobs", "exports", "pdfs", "imports")
 
 
 @dataclass(frozen=True)
@@ -218,6 +218,7 @@ def measure(op: Operation, book, *, runs: int, warmup: int, rss: bool = True) ->
     times = _timed(case, case.run, runs=runs, warmup=warmup)
     result.median_ms = statistics.median(times)
     result.p95_ms = percentile(times, 0.95)
+    result.pages = case.pages  # a PDF knows its pages once rendered
 
     with case.around():
         with CaptureQueriesContext(connection) as queries:
