@@ -50,7 +50,10 @@ class Command(BaseCommand):
             )
         # The test client needs the test environment (testserver host, rendered contexts kept,
         # mail kept in memory: the jobs' digests go nowhere).
-        setup_test_environment()
+        try:
+            setup_test_environment()
+        except RuntimeError:  # already set up: called from the test suite
+            pass
         today = date.fromisoformat(options["as_of"]) if options["as_of"] else timezone.localdate()
         try:
             book = Book.load(today=today)
