@@ -1,8 +1,11 @@
 """Named filters on receivables, payments, allocations and escalations; scoped by customer owner."""
 
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import F, Q
+from django.apps import apps
+from django.db.models import Case, DateField, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest
 
 from salesops.accounts.access import VisibleToQuerySet
 
@@ -11,7 +14,12 @@ class ReceivableQuerySet(VisibleToQuerySet):
     owner_path = "customer__owner"
 
     def open(self):
-        return self.filter(amount__gt=F("allocated") + F("written_off"))
+        return self.filter(settled_on__isnull=True)
+
+    def open_on(self, day: date):
+        """Issued by `day` and not yet settled on it (payments and write-offs dated after `day`
+        do not count, so this is also what was open on a past day)."""
+        return self.filter(Q(settled_on__isnull=True) | Q(settled_on__gt=day), issue_date__lte=day)
 
     def overdue(self, as_of: date):
         return self.open().filter(due_date__lt=as_of)
@@ -65,3 +73,36 @@ class CreditHoldEventQuerySet(VisibleToQuerySet):
 
 class AgingSnapshotQuerySet(VisibleToQuerySet):
     owner_path = "customer__owner"
+
+
+def settled_on_after(*, allocated: Decimal = Decimal(0), written_off: Decimal = Decimal(0)):
+    """The settled day for an UPDATE that adds `allocated` / `written_off` to a receivable (an
+    UPDATE's SET reads the row as it was): NULL while anything stays owed, else the latest of the
+    issue date, the last active allocation's payment date and the last write-off's date, read
+    from the ledger rows already written in this transaction."""
+    allocation = apps.get_model("receivables", "Allocation")
+    write_off = apps.get_model("receivables", "WriteOff")
+    last_payment = (
+        allocation.objects.filter(receivable=OuterRef("pk"), reversed_at__isnull=True)
+        .order_by()
+        .values("receivable")
+        .annotate(day=Max("payment__date"))
+        .values("day")
+    )
+    last_write_off = (
+        write_off.objects.filter(receivable=OuterRef("pk"))
+        .order_by()
+        .values("receivable")
+        .annotate(day=Max("date"))
+        .values("day")
+    )
+    owed = Q(amount__gt=F("allocated") + F("written_off") + Value(allocated + written_off))
+    return Case(
+        When(owed, then=Value(None, output_field=DateField())),
+        default=Greatest(
+            "issue_date",
+            Coalesce(Subquery(last_payment), "issue_date"),
+            Coalesce(Subquery(last_write_off), "issue_date"),
+        ),
+        output_field=DateField(),
+    )

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
+from django.db.models.expressions import Expression
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from receivables.models import (
     Receivable,
     WriteOff,
 )
+from receivables.querysets import settled_on_after
 from salesops.accounts.access import can_manage, can_write
 from salesops.core.errors import NotPermitted, ServiceError
 from salesops.core.money import is_in_fen, read_yuan
@@ -92,6 +94,8 @@ def receivable_create(
         source=source,
         allocated=allocated,
         opening_paid=allocated,
+        # Paid in full before go-live: settled from the start.
+        settled_on=issue_date if allocated == amount else None,
         opportunity=opportunity,
         note=note,
         penalty_daily_rate=penalty_daily_rate,
@@ -189,7 +193,7 @@ def _apply(*, actor, payment: Payment, receivable: Receivable, amount: Decimal) 
     )
     # F() updates: the database adds to the committed value under the row lock.
     Payment.objects.filter(pk=payment.pk).update(allocated=F("allocated") + amount)
-    Receivable.objects.filter(pk=receivable.pk).update(allocated=F("allocated") + amount)
+    _receivable_add(receivable.pk, allocated=amount)
     payment.allocated += amount
     receivable.allocated += amount
     return allocation
@@ -281,11 +285,10 @@ def payment_void(*, actor, payment: Payment, reason: str, now: datetime | None =
         .order_by("pk")
     }
     for allocation in allocations:
-        Receivable.objects.filter(pk=allocation.receivable_id).update(
-            allocated=F("allocated") - allocation.amount
-        )
+        # Reversed first: the receivable's settled day is read from its active allocations.
         allocation.reversed_at = now
         allocation.save(update_fields=["reversed_at"])
+        _receivable_add(allocation.receivable_id, allocated=-allocation.amount)
     _after_reversal([a.receivable_id for a in allocations], now=now)
     payment.allocated = ZERO
     payment.voided_at, payment.voided_by, payment.void_reason = now, actor, reason.strip()
@@ -321,8 +324,22 @@ def receivable_write_off(
     write_off = WriteOff.objects.create(
         receivable=receivable, amount=amount, date=on, reason=reason.strip(), written_off_by=actor
     )
-    Receivable.objects.filter(pk=receivable.pk).update(written_off=F("written_off") + amount)
+    _receivable_add(receivable.pk, written_off=amount)
     return write_off
+
+
+def _receivable_add(pk: int, *, allocated: Decimal = ZERO, written_off: Decimal = ZERO) -> None:
+    """Add to a locked receivable's collected or written-off total, and set or clear its settled
+    day in the same UPDATE (the CHECK constraint ties settled_on to a zero balance, so they cannot
+    change in two statements). The ledger row behind the change must already be written."""
+    update: dict[str, Expression] = {
+        "settled_on": settled_on_after(allocated=allocated, written_off=written_off)
+    }
+    if allocated:
+        update["allocated"] = F("allocated") + allocated
+    if written_off:
+        update["written_off"] = F("written_off") + written_off
+    Receivable.objects.filter(pk=pk).update(**update)
 
 
 def _after_collection(receivables) -> None:

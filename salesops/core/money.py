@@ -40,3 +40,9 @@ def parse_yuan(value: Any, *, round_to_cent: bool = False) -> Decimal:
     if number < 0 or number >= AMOUNT_LIMIT:
         raise InvalidOperation
     return number
+
+
+def from_fen(fen: int | None) -> Decimal:
+    """An amount in fen (a bigint column or a SUM over one) as yuan with two decimals; None (the
+    SUM of no rows) is zero."""
+    return Decimal(int(fen or 0)).scaleb(-2)
