@@ -15,7 +15,7 @@ from salesops.accounts.models import Team, User
 from salesops.accounts.roles import Role
 
 
-class NoDataset(Exception):
+class NoDatasetError(Exception):
     """The database holds no book to measure."""
 
 
@@ -34,13 +34,13 @@ class Book:
         from receivables.models import Receivable
 
         if not Receivable.objects.exists() or not Customer.objects.exists():
-            raise NoDataset("no receivables or customers in the database")
+            raise NoDatasetError("no receivables or customers in the database")
         users = User.objects.filter(is_active=True).prefetch_related("groups").order_by("pk")
 
         def first(role: Role) -> User:
             found = next((u for u in users.filter(**_role_filter(role)) if u.role is role), None)
             if found is None:
-                raise NoDataset(f"no active user with the role {role.value}")
+                raise NoDatasetError(f"no active user with the role {role.value}")
             return found
 
         team = (
@@ -51,7 +51,7 @@ class Book:
             .first()
         )
         if team is None:
-            raise NoDataset("no sales team with a manager")
+            raise NoDatasetError("no sales team with a manager")
         rep = (
             User.objects.filter(team=team, is_active=True)
             .annotate(n=Count("owned_customers"))
@@ -59,7 +59,7 @@ class Book:
             .first()
         )
         if rep is None or role_of(rep) is not Role.REP:
-            raise NoDataset(f"team {team.pk} has no rep")
+            raise NoDatasetError(f"team {team.pk} has no rep")
         return cls(
             today=today,
             admin=first(Role.ADMIN),

@@ -70,8 +70,8 @@ class AgingExport(Export):
     def __init__(self, book, *, user):
         self.book, self.user = book, user
         self.title = f"账龄 {book.today}"
-        self.url = reverse("aging_export") + "?" + urlencode(
-            {"as_of": book.today, "group_by": "customer"}
+        self.url = (
+            reverse("aging_export") + "?" + urlencode({"as_of": book.today, "group_by": "customer"})
         )
 
     def setup(self) -> None:
@@ -130,8 +130,10 @@ class CollectionExport(Export):
 
     def setup(self) -> None:
         self.min_days = self._min_days()
-        self.url = reverse("collections_export") + "?" + urlencode(
-            {"as_of": self.book.today, "min_days": self.min_days}
+        self.url = (
+            reverse("collections_export")
+            + "?"
+            + urlencode({"as_of": self.book.today, "min_days": self.min_days})
         )
         scope, params = scope_sql(self.user)
         self.rows = [

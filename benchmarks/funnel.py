@@ -17,6 +17,7 @@ from opportunities.rules.periods import period_bounds
 
 ZERO = Decimal("0.00")
 CUSTOMER = "JOIN customers_customer c ON c.id = o.customer_id"
+STAGE = "JOIN opportunities_funnelstage s ON s.id = o.stage_id"
 
 
 class FunnelPage(Case):
@@ -24,8 +25,10 @@ class FunnelPage(Case):
 
     def __init__(self, book, *, user):
         self.book, self.user = book, user
-        self.url = reverse("funnel_dashboard") + "?" + urlencode(
-            {"as_of": book.today, "period": "quarter"}
+        self.url = (
+            reverse("funnel_dashboard")
+            + "?"
+            + urlencode({"as_of": book.today, "period": "quarter"})
         )
 
     def setup(self) -> None:
@@ -59,7 +62,7 @@ class FunnelPage(Case):
         levels = [level for (level,) in fetch("SELECT level FROM opportunities_funnelstage")]
         by_level = fetch(
             "SELECT s.level, count(*), COALESCE(SUM(o.amount), 0) "
-            "FROM opportunities_opportunity o JOIN opportunities_funnelstage s ON s.id = o.stage_id "
+            f"FROM opportunities_opportunity o {STAGE} "
             f"{CUSTOMER} WHERE o.status = 'open' AND {scope} GROUP BY s.level",
             params,
         )
@@ -91,7 +94,7 @@ class FunnelPage(Case):
         won_count, lost_count = fetch_one(
             "SELECT count(*) FILTER (WHERE s.level >= %(committed)s AND o.status <> 'lost'), "
             "count(*) FILTER (WHERE o.status = 'lost') "
-            "FROM opportunities_opportunity o JOIN opportunities_funnelstage s ON s.id = o.stage_id "
+            f"FROM opportunities_opportunity o {STAGE} "
             f"{CUSTOMER} WHERE {scope}",
             {**params, "committed": COMMITTED_LEVEL},
         )
@@ -120,7 +123,7 @@ class FunnelPage(Case):
 
     def sql_figures(self, rows):
         levels = rows["levels"]
-        by_level = {level: (0, ZERO) for level in levels}
+        by_level = dict.fromkeys(levels, (0, ZERO))
         by_level.update({level: (n, total) for level, n, total in rows["by_level"]})
         by_level[COLLECTED_LEVEL] = tuple(rows["won"])
         highest = dict(rows["highest"])

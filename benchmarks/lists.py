@@ -100,7 +100,8 @@ class DueList(Case):
 
     def setup(self) -> None:
         self.end = week_end(self.book.today)
-        self.url = reverse("followup_due") + "?" + urlencode({"page": self.wanted})
+        query = {"as_of": self.book.today, "page": self.wanted}
+        self.url = reverse("followup_due") + "?" + urlencode(query)
         self.scale = f"{self._count():,} due by {self.end}, page {self.wanted}"
 
     def _count(self) -> int:

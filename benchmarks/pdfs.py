@@ -60,8 +60,10 @@ class StatementPdf(Case):
         self.book, self.wanted = book, pages
 
     def _url(self, start) -> str:
-        return reverse("customer_statement_pdf", args=[self.customer]) + "?" + urlencode(
-            {"start": start, "end": self.book.today}
+        return (
+            reverse("customer_statement_pdf", args=[self.customer])
+            + "?"
+            + urlencode({"start": start, "end": self.book.today})
         )
 
     def _start_for(self, lines: int):

@@ -24,8 +24,11 @@ def _moment(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=SHANGHAI)
 
 
-def build_small_book(*, today: date, customers: int = 240, per_customer: int = 8, seed: int = 1):
-    """Create the book; returns the users it made by role."""
+def build_small_book(
+    *, today: date, customers: int = 240, per_customer: int = 8, big: int = 25, seed: int = 1
+):
+    """Create the book (the first customer has `big` times the receivables); returns the users
+    it made by role."""
     rng = random.Random(seed)
     region = Region.objects.order_by("pk").first() or Region.objects.create(name="华东")
     groups = {g.name: g for g in Group.objects.all()}
@@ -86,11 +89,11 @@ def build_small_book(*, today: date, customers: int = 240, per_customer: int = 8
     )
 
     # Receivables, one customer (the first) with many more for the statement PDFs.
-    big = people[0]
+    biggest = people[0]
     receivables = []
     number = 0
     for c in people:
-        count = per_customer * (25 if c is big else 1)
+        count = per_customer * (big if c is biggest else 1)
         for _ in range(count):
             number += 1
             issued = today - timedelta(days=rng.randint(0, 500))
@@ -129,18 +132,21 @@ def build_small_book(*, today: date, customers: int = 240, per_customer: int = 8
                     void_reason="录入错误" if voided else "",
                 )
             )
-            allocations.append((r, paid, voided))
+            allocations.append((r, paid, voided, day))
     payments = Payment.objects.bulk_create(payments)
     Allocation.objects.bulk_create(
         Allocation(
             payment=p, receivable=r, amount=paid, created_by=finance,
             reversed_at=now if voided else None,
         )
-        for p, (r, paid, voided) in zip(payments, allocations, strict=True)
+        for p, (r, paid, voided, _day) in zip(payments, allocations, strict=True)
     )  # fmt: skip
-    for r, paid, voided in allocations:
+    # settled_on: the ledger day the balance reached zero (the last money in, or the issue).
+    last_day = {}
+    for r, paid, voided, day in allocations:
         if not voided:
             r.allocated += paid
+            last_day[r.pk] = max(day, last_day.get(r.pk, day))
     written = []
     for r in receivables[::23]:
         left = r.amount - r.allocated
@@ -154,8 +160,14 @@ def build_small_book(*, today: date, customers: int = 240, per_customer: int = 8
                 )
             )  # fmt: skip
             r.written_off += amount
+            last_day[r.pk] = max(written[-1].date, last_day.get(r.pk, written[-1].date))
     WriteOff.objects.bulk_create(written)
-    Receivable.objects.bulk_update(receivables, ["allocated", "written_off"], batch_size=2000)
+    for r in receivables:
+        if r.amount == r.allocated + r.written_off:
+            r.settled_on = max(r.issue_date, last_day.get(r.pk, r.issue_date))
+    Receivable.objects.bulk_update(
+        receivables, ["allocated", "written_off", "settled_on"], batch_size=2000
+    )
 
     # Deals with stage history: created at 1, moved up some levels, some lost.
     stages = {s.level: s for s in FunnelStage.objects.all()}

@@ -1,8 +1,10 @@
 """`python manage.py bench`: every benchmarked operation against hand-written SQL in one table
 (benchmarks/harness.py); exits 1 when any figure differs from the SQL's."""
 
+import contextlib
 import json
 import sys
+import time
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
@@ -11,7 +13,7 @@ from django.test.utils import setup_test_environment
 from django.utils import timezone
 
 from benchmarks import harness
-from benchmarks.book import Book, NoDataset
+from benchmarks.book import Book, NoDatasetError
 
 HOW_TO_BUILD = (
     "Build one first: `make dataset SCALE=0.1` "
@@ -46,18 +48,17 @@ class Command(BaseCommand):
             connections["default"].settings_dict["NAME"] = options["database_name"]
         if connection.vendor != "postgresql":
             raise CommandError(
-                f"bench needs PostgreSQL (DATABASE_URL=postgres://...); this is {connection.vendor}."
+                "bench needs PostgreSQL (DATABASE_URL=postgres://...); "
+                f"this is {connection.vendor}."
             )
         # The test client needs the test environment (testserver host, rendered contexts kept,
         # mail kept in memory: the jobs' digests go nowhere).
-        try:
+        with contextlib.suppress(RuntimeError):  # already set up: called from the test suite
             setup_test_environment()
-        except RuntimeError:  # already set up: called from the test suite
-            pass
         today = date.fromisoformat(options["as_of"]) if options["as_of"] else timezone.localdate()
         try:
             book = Book.load(today=today)
-        except NoDataset as exc:
+        except NoDatasetError as exc:
             raise CommandError(f"The database holds no dataset ({exc}). {HOW_TO_BUILD}") from exc
 
         if options["rss_child"]:
@@ -99,12 +100,10 @@ def run(ops, book, *, runs, warmup, rss, progress=None) -> dict:
     """Measure each operation in turn (one failing operation is a row saying so, not a crash)."""
     measurements = {}
     for name, op in ops.items():
-        if progress is not None:
-            progress.write(f"bench: {name}")
-            progress.flush()
+        started = time.monotonic()
         try:
             measurements[name] = harness.measure(op, book, runs=runs, warmup=warmup, rss=rss)
-        except Exception as exc:  # noqa: BLE001 - reported in the table, and the run fails
+        except Exception as exc:  # reported in the table, and the run fails
             measurements[name] = harness.Measurement(
                 name=name,
                 target=op.target.describe(),
@@ -112,4 +111,7 @@ def run(ops, book, *, runs, warmup, rss, progress=None) -> dict:
                 mismatch=f"{type(exc).__name__}: {exc}",
                 skipped=f"failed ({type(exc).__name__})",
             )
+        if progress is not None:
+            progress.write(f"bench: {name} ({time.monotonic() - started:.1f} s)\n")
+            progress.flush()
     return measurements
