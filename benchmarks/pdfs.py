@@ -17,6 +17,7 @@ from benchmarks.harness import Case, Target, operation
 PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
 PROBES = (40, 120)  # lines in the two probe statements
+PROBED: dict[str, int] = {}  # probe URL -> pages, for this process
 
 
 def page_count(content: bytes) -> int:
@@ -79,8 +80,10 @@ class StatementPdf(Case):
         # pages ≈ fixed + lines × per_line (the penalty table does not depend on the period)
         probes = []
         for lines in PROBES:
-            content = self.book.get(self.book.finance, self._url(self._start_for(lines))).content
-            probes.append((min(lines, len(self.dates)), page_count(content)))
+            url = self._url(self._start_for(lines))
+            if url not in PROBED:  # both operations (and equal starts) share a probe
+                PROBED[url] = page_count(self.book.get(self.book.finance, url).content)
+            probes.append((min(lines, len(self.dates)), PROBED[url]))
         (l1, p1), (l2, p2) = probes
         per_line = (p2 - p1) / (l2 - l1) if l2 > l1 and p2 > p1 else p2 / max(l2, 1)
         fixed = p1 - per_line * l1
