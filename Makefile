@@ -14,14 +14,19 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 # `make run PORT=8001` when 8000 is taken.
 PORT ?= 8000
+# `make dataset SCALE=0.1` / `make bench SCALE=0.1`: the generated book's size (1 = the mid-size
+# org of docs/performance.md); `make bench BENCH_ARGS="--runs 5 --only aging.customer"`.
+SCALE ?= 1
+BENCH_ARGS ?=
 
-.PHONY: help install run test lint format messages compilemessages bench clean
+.PHONY: help install run test lint format messages compilemessages bench dataset clean
 
 help:
 	@echo "make run    install, migrate, load demo data and start web + worker + beat on http://127.0.0.1:8000 (PORT=8001 for another)"
 	@echo "make test   install, lint and run the whole test suite"
 	@echo "make lint   ruff + djlint;  make format  fix formatting"
-	@echo "make bench  benchmarks (printed figures, not pass/fail)"
+	@echo "make bench  every operation against hand-written SQL, one table (PostgreSQL; SCALE=1, BENCH_ARGS=)"
+	@echo "make dataset SCALE=0.1   generate the benchmark book into DATABASE_URL (replaces it)"
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -59,8 +64,14 @@ messages:
 compilemessages:
 	$(RUN) python scripts/compilemessages.py
 
+# Against the configured DATABASE_URL (PostgreSQL), on a book `make dataset` generated; exits 1
+# when any figure differs from the hand-written SQL's. docs/performance.md, "How to benchmark".
 bench: install
-	$(RUN) pytest benchmarks --benchmark-only -p no:cacheprovider -s --benchmark-columns=min,mean,max,rounds $(PYTEST_ARGS)
+	$(RUN) python manage.py bench --scale $(SCALE) $(BENCH_ARGS)
+
+dataset: install
+	$(RUN) python manage.py migrate --no-input
+	$(RUN) python manage.py generate_dataset --scale $(SCALE) --seed 1 --replace
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""`python manage.py bench`: the benchmarked operations, one module per area, and the harness."""
