@@ -5,6 +5,7 @@ contact; written by COPY without history rows."""
 from datetime import timedelta
 
 from customers.dataset import PRODUCTS, CustomerRow
+from opportunities.services.stays import stays_refresh
 from salesops.core.dataset import Load, Plan, allot, fetch, money, text
 
 DEAL_WEIGHT = {"A": 12.0, "B": 6.0, "C": 2.5, "D": 0.8}
@@ -126,7 +127,10 @@ def load(plan: Plan, customers: list[CustomerRow]) -> dict[str, int]:
             if top >= 2:
                 contact, _role = customer.contacts[0]
                 contacts.add(deal_id, deal_id, contact, "decision_maker", True)
-    return load.finish()
+    loaded = load.finish()
+    # The funnel reads each deal's summary of its stage history, which COPY does not write.
+    stays_refresh()
+    return loaded
 
 
 DEAL_COLUMNS = (  # noqa: SIM905

@@ -5,12 +5,11 @@ from datetime import date
 from io import StringIO
 
 import pytest
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.db import connection
 
 from benchmarks import harness
 from reports.management.commands.bench import run as bench_run
-from tests.reports.bench_book import build_small_book
 
 TODAY = date(2026, 11, 23)
 # Operations that may be skipped on a branch where what they measure is not there yet, with
@@ -22,12 +21,7 @@ MAY_SKIP = {"collections.search": "takes no search"}
 def tiny_book(db):
     if connection.vendor != "postgresql":
         pytest.skip("the benchmarks run on PostgreSQL only")
-    # TODO(lead): generate_dataset is not on this branch; once it is, drop the factory-built
-    # fallback below (and tests/reports/bench_book.py if nothing else uses it).
-    if "generate_dataset" in get_commands():
-        call_command("generate_dataset", scale=0.001, seed=1, replace=True, as_of=TODAY)
-    else:
-        build_small_book(today=TODAY, customers=48, per_customer=3, big=6)
+    call_command("generate_dataset", scale=0.001, seed=1, replace=True, as_of=TODAY)
     from benchmarks.book import Book
 
     return Book.load(today=TODAY)
