@@ -52,7 +52,7 @@ from salesops.core.i18n import lazy_text
 from salesops.core.models import Notification
 from salesops.core.money import from_fen
 from salesops.core.scheduling import scheduled_job
-from salesops.core.services import notification_send
+from salesops.core.services import notification_send, notifications_send
 from salesops.core.templatetags.money import yuan
 
 logger = logging.getLogger(__name__)
@@ -450,7 +450,7 @@ def _credit_warnings(as_of: date) -> int:
     customers, notifications = Customer._meta.db_table, Notification._meta.db_table
     # The SQL comparison only narrows the rows; the rule below decides, in Decimal.
     sql = f"""
-        SELECT c.id, owed.fen
+        SELECT c.id, c.name, c.credit_limit, c.owner_id, owed.fen
         FROM (SELECT customer_id, SUM(fen) AS fen FROM ({rows}) AS b GROUP BY customer_id) AS owed
         INNER JOIN {customers} AS c ON c.id = owed.customer_id
         WHERE c.credit_limit > 0 AND c.owner_id IS NOT NULL
@@ -462,35 +462,33 @@ def _credit_warnings(as_of: date) -> int:
           )
         ORDER BY c.id
     """  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, share, f":{key}"])
-        over = {pk: from_fen(fen) for pk, fen in cursor.fetchall()}
-    loaded = Customer.objects.select_related("owner").in_bulk(list(over))
-    sent = 0
-    for pk, outstanding in over.items():  # customer order, as the query returned them
-        customer = loaded[pk]
-        if not credit_warning_due(
-            outstanding=outstanding, credit_limit=customer.credit_limit, share=share
-        ):
-            continue
-        if notification_send(
-            recipient=customer.owner,
-            title=lazy_text(
-                gettext_lazy(
-                    "%(customer)s: outstanding %(outstanding)s is over %(share)s%% of its "
-                    "credit limit %(limit)s"
+    with transaction.atomic():
+        _lock_day("receivable_credit_warning", as_of)  # the NOT EXISTS holds until commit
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, share, f":{key}"])
+            over = cursor.fetchall()
+        owners = User.objects.in_bulk({row[3] for row in over})
+        notices = [
+            {
+                "recipient": owners[owner_id],
+                "title": lazy_text(
+                    gettext_lazy(
+                        "%(customer)s: outstanding %(outstanding)s is over %(share)s%% of its "
+                        "credit limit %(limit)s"
+                    ),
+                    customer=name,
+                    outstanding=yuan(from_fen(fen)),
+                    share=rate_percent(share),
+                    limit=yuan(limit),
                 ),
-                customer=customer.name,
-                outstanding=yuan(outstanding),
-                share=rate_percent(share),
-                limit=yuan(customer.credit_limit),
-            ),
-            url=customer.get_absolute_url(),
-            level="danger",
-            dedupe_key=f"credit-warning:{customer.pk}:{key}",
-        ):
-            sent += 1
-    return sent
+                "url": reverse("customer_detail", args=[pk]),
+                "level": "danger",
+                "dedupe_key": f"credit-warning:{pk}:{key}",
+            }
+            for pk, name, limit, owner_id, fen in over
+            if credit_warning_due(outstanding=from_fen(fen), credit_limit=limit, share=share)
+        ]
+        return notifications_send(notices)
 
 
 @scheduled_job
