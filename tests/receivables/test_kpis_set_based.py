@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from customers.services.customers import customer_create
 from receivables.models import Receivable
@@ -91,3 +93,10 @@ def test_q3_whole_book_figures(book):
         D("10800.00"),  # OB-1 3,800 + AR-Q1 3,000 + AR-N1 2,500 + AR-N2 1,500
         D("11499.00"),  # paid by the end of Q3 or written off in it out; AR-OCT in
     )
+
+
+def test_kpis_for_a_quarter_take_an_exact_number_of_queries(book):
+    # one grouped read per figure, however many receivables, payments and allocations
+    with CaptureQueriesContext(connection) as captured:
+        kpis(user=book["finance1"], **Q3)
+    assert len(captured.captured_queries) == 15
