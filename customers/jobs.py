@@ -4,7 +4,7 @@ same day writes nothing new."""
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -93,6 +93,20 @@ def _idle_days(customer: Customer, as_of: date) -> int:
     return cadence.idle_days(last_contact=last, owner_since=timezone.localdate(since), as_of=as_of)
 
 
+def _near_release(rules: dict, *, warning_days: int, as_of: date) -> Q:
+    """Customers whose idle days (`_idle_days`) on `as_of` reach their tier's warning day: the
+    later of the last contact and owner_since (else creation), as a local date, is on or before
+    the tier's cut-off day, i.e. both are before the local midnight that ends it."""
+    near = Q(pk__in=[])
+    for tier, rule in rules.items():
+        last_day = as_of - timedelta(days=rule.effective_pool_idle_days - warning_days)
+        ends = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
+        rested = Q(last_followup_at__isnull=True) | Q(last_followup_at__lt=ends)
+        held_since = Q(owner_since__lt=ends) | Q(owner_since__isnull=True, created_at__lt=ends)
+        near |= Q(tier=tier) & rested & held_since
+    return near
+
+
 def _pool_team(owner: User) -> Team | None:
     """The pool a former owner's customer goes to: their team, or the team they lead."""
     return owner.team or Team.objects.filter(manager=owner).order_by("pk").first()
@@ -106,7 +120,14 @@ def customer_release_idle(*, as_of: date, now: datetime | None = None) -> PoolRu
     rules = {rule.tier: rule for rule in TierRule.objects.all()}
     crm = CrmSettings.load()
     warned = released = 0
-    candidates = Customer.objects.owned().select_related("owner", "owner__team")
+    # SQL keeps the loop to the customers within their warning days (a few a day, not the whole
+    # book); the rule is still decided per row below, and again on the locked row at release.
+    candidates = (
+        Customer.objects.owned()
+        .filter(_near_release(rules, warning_days=crm.pool_warning_days, as_of=as_of))
+        .select_related("owner", "owner__team")
+        .order_by("pk")
+    )
     # Jobs run outside a request: records (event reasons) are written in the product's default
     # language; notifications are rendered in each recipient's own by notification_send.
     with override(settings.LANGUAGE_CODE):

@@ -1,13 +1,16 @@
 """A customer's money on its page, and group joint liability (连坐)."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Max, Q, Sum
 
+from customers.models import Customer
 from receivables.models import EscalationEvent, EscalationLevel, Payment, ReceivableSettings
 from receivables.rules.credit import credit_warning_due
 from receivables.selectors.balances import balance_rows_sql
+from salesops.core.models import Notification
 from salesops.core.money import from_fen
 
 
@@ -79,3 +82,28 @@ def group_flagged(*, customer, as_of: date) -> bool:
     if customer.group_id is None:
         return False
     return customer.group_id in flagged_groups(as_of=as_of, group_ids=[customer.group_id])
+
+
+def customers_over_credit_share(*, as_of: date, share: Decimal, dedupe_suffix: str) -> list[tuple]:
+    """(id, name, credit limit, owner id, outstanding in fen) of the owned customers whose total
+    outstanding on `as_of` reaches `share` of a positive credit limit and whose owner has no
+    credit warning with key `credit-warning:<id><dedupe_suffix>` yet; one grouped query over the
+    balance rows. The SQL comparison only narrows: the credit rule decides, in Decimal."""
+    rows, params = balance_rows_sql(user=None, as_of=as_of)
+    customers, notifications = Customer._meta.db_table, Notification._meta.db_table
+    sql = f"""
+        SELECT c.id, c.name, c.credit_limit, c.owner_id, owed.fen
+        FROM (SELECT customer_id, SUM(fen) AS fen FROM ({rows}) AS b GROUP BY customer_id) AS owed
+        INNER JOIN {customers} AS c ON c.id = owed.customer_id
+        WHERE c.credit_limit > 0 AND c.owner_id IS NOT NULL
+          AND owed.fen >= c.credit_limit * %s * 100
+          AND NOT EXISTS (
+              SELECT 1 FROM {notifications} AS n
+              WHERE n.recipient_id = c.owner_id
+                AND n.dedupe_key = 'credit-warning:' || CAST(c.id AS varchar(20)) || %s
+          )
+        ORDER BY c.id
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, share, dedupe_suffix])
+        return cursor.fetchall()

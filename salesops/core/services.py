@@ -2,6 +2,7 @@
 
 import logging
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -61,6 +62,53 @@ def notification_send(
     if email and recipient.email:
         transaction.on_commit(lambda: _email_notification(notification))
     return notification
+
+
+def notifications_send(notices: list[dict], *, batch_size: int = 1000) -> int:
+    """notification_send for many notices at once (each a dict of its keyword arguments, email
+    always on): per batch one read of the dedupe keys already used and one bulk insert, so a job
+    warning thousands of users does not pay four queries each. A concurrent duplicate rolls the
+    batch back to one-by-one sends. Returns how many were written."""
+    sent = 0
+    for first in range(0, len(notices), batch_size):
+        batch = notices[first : first + batch_size]
+        keys = {n["dedupe_key"] for n in batch if n.get("dedupe_key")}
+        used = set(
+            Notification.objects.filter(
+                dedupe_key__in=keys, recipient__in={n["recipient"].pk for n in batch}
+            ).values_list("recipient_id", "dedupe_key")
+        )
+        fresh = [n for n in batch if (n["recipient"].pk, n.get("dedupe_key", "")) not in used]
+        rows = [_notification_row(**notice) for notice in fresh]
+        try:
+            with transaction.atomic():
+                created = Notification.objects.bulk_create(rows)
+        except IntegrityError:
+            created = [n for n in (notification_send(**notice) for notice in fresh) if n]
+        for notification in created:
+            if notification.recipient.email:
+                transaction.on_commit(partial(_email_notification, notification))
+        sent += len(created)
+    return sent
+
+
+def _notification_row(
+    *,
+    recipient,
+    title: Text,
+    body: Text = "",
+    url: str = "",
+    level=Notification.Level.INFO,
+    dedupe_key: str = "",
+) -> Notification:
+    with translation.override(notification_language(recipient)):
+        title, body = render_text(title), render_text(body)
+    title_limit = Notification._meta.get_field("title").max_length
+    if len(title) > title_limit:
+        title = title[: title_limit - 1] + "…"
+    return Notification(
+        recipient=recipient, title=title, body=body, url=url, level=level, dedupe_key=dedupe_key
+    )
 
 
 def notification_language(recipient) -> str:
