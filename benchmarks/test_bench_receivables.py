@@ -109,4 +109,4 @@ def test_bench_collection_export(benchmark, book, client):
     response = benchmark.pedantic(lambda: client.get(url), rounds=3, iterations=1)
     rows = report_queries("collection export", lambda: client.get(url))
     assert rows.status_code == 200
-    print(f"collection export: {len(response.content):,} bytes")
+    print(f"collection export: {response['Content-Length']} bytes")

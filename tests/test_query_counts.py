@@ -74,3 +74,29 @@ def test_query_count_does_not_grow_with_rows(
     grow(org, 12)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # session, user, owners for the filter, aggregate, page ids + rows, contacts, steps,
+        # follow-ups; one more to read the chosen owner.
+        ("?as_of=2026-11-23", 10),
+        ("?as_of=2026-11-23&page=3", 10),
+        ("?as_of=2026-11-23&q=QC&min_days=31", 10),
+    ],
+)
+def test_collection_page_query_count_is_exact_and_flat(
+    client, org, query, expected, django_assert_num_queries
+):
+    # Given finance and a list of 4, then of 28 items (two pages of 50 would need 100)
+    client.force_login(org["finance1"])
+    grow(org, 2)
+    with django_assert_num_queries(expected):
+        assert client.get(reverse("collections") + query).status_code == 200
+    grow(org, 12)
+    with django_assert_num_queries(expected):
+        assert client.get(reverse("collections") + query).status_code == 200
+    with django_assert_num_queries(expected + 1):
+        owner = f"&owner={org['rep1'].pk}"
+        assert client.get(reverse("collections") + query + owner).status_code == 200
