@@ -1,10 +1,11 @@
-"""The customer list as an Excel workbook: its columns and one row per customer."""
+"""The customer list as an Excel workbook: its columns and one row per customer, streamed
+(salesops.core.excel.workbook_response) from a database iterator."""
 
 from collections.abc import Iterable
 
 from customers.models import Customer
 from customers.selectors import tier_labels
-from salesops.core.excel import build_workbook
+from salesops.core.excel import Sheet
 
 # More rows than this and the page asks for narrower filters instead of building the file.
 EXPORT_LIMIT = 20_000
@@ -58,7 +59,12 @@ def customer_rows(customers: Iterable[Customer]):
     )
 
 
-def customer_workbook(customers: list[Customer]) -> bytes:
-    return build_workbook(
-        title="客户", headers=EXPORT_HEADERS, rows=customer_rows(customers), widths=WIDTHS
+def customer_sheet(customers: Iterable[Customer], *, filename: str) -> Sheet:
+    """The export's sheet: give it an iterator (`.iterator(chunk_size=...)`), not a list."""
+    return Sheet(
+        filename=filename,
+        title="客户",
+        headers=EXPORT_HEADERS,
+        rows=customer_rows(customers),
+        widths=WIDTHS,
     )

@@ -427,7 +427,7 @@ def test_export_rows_are_exactly_the_viewers_scope(client, fixtures):
     }.items():
         client.force_login(fixtures[viewer])
         response = client.get(reverse("customer_export"))
-        sheet = load_workbook(BytesIO(response.content)).active
+        sheet = load_workbook(BytesIO(response.getvalue())).active
         assert sorted(row[0] for row in sheet.iter_rows(min_row=2, values_only=True)) == names
 
 

@@ -108,3 +108,29 @@ def test_due_list_takes_five_queries_whatever_the_rows(org, django_assert_num_qu
     with django_assert_num_queries(5):
         due = due_list(user=manager, as_of=timezone.localdate())
     assert sum(due.counts.values()) == due.page.paginator.count
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # session, user, owners for the filter, aggregate, page ids + rows, contacts, steps,
+        # follow-ups; one more to read the chosen owner.
+        ("?as_of=2026-11-23", 10),
+        ("?as_of=2026-11-23&page=3", 10),
+        ("?as_of=2026-11-23&q=QC&min_days=31", 10),
+    ],
+)
+def test_collection_page_query_count_is_exact_and_flat(
+    client, org, query, expected, django_assert_num_queries
+):
+    # Given finance and a list of 4, then of 28 items (two pages of 50 would need 100)
+    client.force_login(org["finance1"])
+    grow(org, 2)
+    with django_assert_num_queries(expected):
+        assert client.get(reverse("collections") + query).status_code == 200
+    grow(org, 12)
+    with django_assert_num_queries(expected):
+        assert client.get(reverse("collections") + query).status_code == 200
+    with django_assert_num_queries(expected + 1):
+        owner = f"&owner={org['rep1'].pk}"
+        assert client.get(reverse("collections") + query + owner).status_code == 200

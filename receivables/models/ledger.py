@@ -134,10 +134,14 @@ class Receivable(models.Model):
                 condition=Q(settled_on__isnull=True),
                 name="receivable_open",
             ),
+            # The collection list: count and total of the open items due before a day read
+            # index-only (the balance is included), and a page's ids are an index-only walk in
+            # the list's order (due date, id), also at a deep OFFSET (docs/performance.md).
             models.Index(
                 fields=["due_date", "id"],
+                include=["balance_fen", "customer"],
                 condition=Q(settled_on__isnull=True),
-                name="receivable_open_due",
+                name="receivable_open_due_fen",
             ),
             # Open on a past day D = still open, or settled after D.
             models.Index(fields=["settled_on"], name="receivable_settled_on"),

@@ -1,11 +1,8 @@
 """Collection reports: the aging report and the collection list with their Excel exports, and
 the KPI page."""
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,14 +12,16 @@ from django.utils.translation import gettext_lazy
 from receivables import exports
 from receivables.selectors import aging as aging_selectors
 from receivables.selectors import kpis as kpi_selectors
-from receivables.selectors.collections import collection_list
+from receivables.selectors.collections import collection_list, collection_owners, collection_rows
+from salesops.core.excel import workbook_response
 from salesops.core.http import (
     PAGE_LABEL,
     export_or_page,
-    paginate,
+    page_number,
     query_choice,
     query_date,
     query_int,
+    warn_bad_param,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,12 +36,6 @@ GROUP_LABELS = [
 def _as_of(request):
     """as_of from the query: today when absent, and (with a message) when malformed."""
     return query_date(request, "as_of", default=timezone.localdate(), label=_("As of"))
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _aging_report(request):
@@ -78,43 +71,55 @@ def aging_export(request):
     report = _aging_report(request)
     if bounce := export_or_page(request, reverse("aging")):
         return bounce
-    return _xlsx(*exports.aging_workbook(report))
+    return workbook_response(exports.aging_sheet(report))
 
 
-def _collection_items(request):
-    as_of = _as_of(request)
-    min_days = query_int(
-        request, "min_days", default=1, label=_("Overdue at least"), low=1, high=36500
-    )
-    return (
-        as_of,
-        min_days,
-        collection_list(user=request.user, as_of=as_of, min_days=min_days),
-    )
+def _collection_query(request) -> dict:
+    """The collection list's filters from the query (page and export alike): as of, overdue at
+    least, owner (one the viewer may see), search; defaults for what was not understood."""
+    owners = collection_owners(user=request.user)
+    owner_id = query_int(request, "owner", default=None, label=_("Owner"), low=1)
+    owner = owners.filter(pk=owner_id).first() if owner_id else None
+    if owner_id and owner is None:
+        warn_bad_param(request, _("Owner"), request.GET.get("owner", ""))
+    return {
+        "user": request.user,
+        "as_of": _as_of(request),
+        "min_days": query_int(
+            request, "min_days", default=1, label=_("Overdue at least"), low=1, high=36500
+        ),
+        "owner": owner,
+        "search": request.GET.get("q", "").strip(),
+    }
 
 
 @login_required
 def collections(request):
-    as_of, min_days, items = _collection_items(request)
-    page = paginate(request, items, 50)
+    query = _collection_query(request)
+    listed = collection_list(**query, page=page_number(request))
     return render(
         request,
         "receivables/collections.html",
         {
-            "page_obj": page,
-            "as_of": as_of,
-            "min_days": min_days,
-            "total": sum((i.balance for i in items), Decimal("0.00")),
+            "listing": listed,
+            "page_obj": listed.page,
+            "as_of": listed.as_of,
+            "min_days": listed.min_days,
+            "owner": query["owner"],
+            "owners": collection_owners(user=request.user),
+            "total": listed.total,
         },
     )
 
 
 @login_required
 def collections_export(request):
-    as_of, _min_days, items = _collection_items(request)
+    query = _collection_query(request)
     if bounce := export_or_page(request, reverse("collections")):
         return bounce
-    return _xlsx(*exports.collections_workbook(as_of=as_of, items=items))
+    return workbook_response(
+        exports.collections_sheet(as_of=query["as_of"], rows=collection_rows(**query))
+    )
 
 
 @login_required

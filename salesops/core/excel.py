@@ -2,6 +2,7 @@
 text as a formula. Shared by every import and export."""
 
 import re
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
@@ -11,10 +12,12 @@ from decimal import Decimal
 from io import BytesIO
 from typing import IO, Any
 
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, TYPE_STRING
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Font, PatternFill
 from openpyxl.styles.stylesheet import apply_stylesheet
@@ -245,3 +248,135 @@ def build_workbook(
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- Writing a whole book: streamed ------------------------------------------------------------
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MONEY_FORMAT = "#,##0.00"
+
+
+class _StreamCells:
+    """The cells of one row for a write-only sheet, with the same values and formats as
+    write_cell: money "#,##0.00", datetimes in Shanghai wall-clock time "yyyy-mm-dd hh:mm",
+    dates "yyyy-mm-dd" (openpyxl's own format for a date), text never a formula.
+
+    openpyxl writes each cell of an appended row before it asks for the next one, so one
+    prepared cell per kind of value is reused for every row instead of styling a new cell per
+    value (which is what makes a styled write-only sheet slow)."""
+
+    def __init__(self, ws) -> None:
+        self.money = self._styled(ws, number_format=MONEY_FORMAT)
+        self.moment = self._styled(ws, number_format=DATETIME_FORMAT)
+        self.quoted = self._styled(ws, quote_prefix=True)
+        self.ws = ws
+        self.zone = timezone.get_default_timezone()
+
+    @staticmethod
+    def _styled(ws, *, number_format: str | None = None, quote_prefix: bool = False):
+        cell = WriteOnlyCell(ws)
+        if number_format:
+            cell.number_format = number_format
+        if quote_prefix:
+            cell.quotePrefix = True
+        return cell
+
+    def row(self, values: Sequence[Any]):
+        for value in values:
+            yield self.cell(value)
+
+    def cell(self, value: Any):
+        kind = type(value)
+        if kind is str:
+            # Control characters other than tab and newlines cannot be stored in a worksheet.
+            if ILLEGAL_CHARACTERS_RE.search(value):
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            if value.startswith(FORMULA_PREFIXES):
+                cell = self.quoted
+            elif value in ERROR_CODES:  # "#N/A" would be an error cell: a new plain text cell
+                cell = WriteOnlyCell(self.ws)
+            else:
+                return value
+            cell.value = value
+            cell.data_type = TYPE_STRING  # "=..." would be a formula otherwise
+            return cell
+        if value is None or kind is int or kind is date or kind is float:
+            return value
+        if isinstance(value, Decimal):
+            cell = self.money
+            cell.value = value
+            return cell
+        if isinstance(value, datetime):  # before date: a datetime is a date too
+            if timezone.is_aware(value):
+                value = timezone.make_naive(value, self.zone)
+            cell = self.moment
+            cell.value = value
+            return cell
+        if isinstance(value, (date, int, float)):  # also bool, an int
+            return value
+        return self.cell(str(value))
+
+
+def write_streamed_workbook(
+    target: IO[bytes],
+    *,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[int] = (),
+) -> int:
+    """Write one sheet like build_workbook's (bold filled header, frozen under it, filters on,
+    column widths, the same cell values and formats) into `target`, with openpyxl's write-only
+    mode: each row is written as it comes, so memory stays flat however many rows `rows`
+    yields (give it an iterator over the database, not a list). Returns the number of rows."""
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet(title[:31])
+    # Column widths and the frozen header go before the first row (write-only writes in order).
+    for column, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+    ws.freeze_panes = "A2"
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", str(header)))
+        cell.data_type = TYPE_STRING
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        header_cells.append(cell)
+    ws.append(header_cells)
+    cells = _StreamCells(ws)
+    count = 0
+    for count, row in enumerate(rows, start=1):  # noqa: B007 (the count is the return value)
+        ws.append(cells.row(row))
+    # The filter's range is written after the rows, so it can name the last one.
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
+    workbook.save(target)
+    return count
+
+
+@dataclass
+class Sheet:
+    """An export's one sheet: what an app's exports.py returns and workbook_response sends.
+    `rows` is an iterable of value rows, read once, best a generator over a database cursor."""
+
+    filename: str
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    widths: Sequence[int] = ()
+
+
+def workbook_response(sheet: Sheet) -> FileResponse:
+    """`sheet` as an .xlsx download (attachment, its filename), built in an anonymous temporary
+    file (deleted when the response is closed) and sent from there: neither the rows nor the
+    file are held in memory, however long the sheet."""
+    target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
+    try:
+        write_streamed_workbook(
+            target, title=sheet.title, headers=sheet.headers, rows=sheet.rows, widths=sheet.widths
+        )
+        target.seek(0)
+    except BaseException:
+        target.close()
+        raise
+    return FileResponse(
+        target, as_attachment=True, filename=sheet.filename, content_type=XLSX_CONTENT_TYPE
+    )

@@ -111,11 +111,17 @@ def query_choice(request, name: str, choices: Iterable[str], *, default: str, la
 PAGE_LABEL = gettext_lazy("Page")
 
 
+def page_number(request) -> int:
+    """The `page` query parameter; 1 (with a message) when it is not a page number. For a
+    selector that paginates itself; Paginator.get_page then gives the last page for one past
+    the end."""
+    return query_int(request, "page", default=1, label=PAGE_LABEL, low=1)
+
+
 def paginate(request, items, per_page: int) -> Page:
     """The requested page; the first (with a message) for a page that is not a number, the
     last for one past the end, as Paginator.get_page does."""
-    number = query_int(request, "page", default=1, label=PAGE_LABEL, low=1)
-    return Paginator(items, per_page).get_page(number)
+    return Paginator(items, per_page).get_page(page_number(request))
 
 
 class _KeysFirst:

@@ -40,7 +40,7 @@ def data_rows(sheet) -> list[list]:
 
 
 def names(response) -> list[str]:
-    return [row[0] for row in data_rows(read_sheet(response.content))]
+    return [row[0] for row in data_rows(read_sheet(response.getvalue()))]
 
 
 # --- write_cell / build_workbook ---------------------------------------------------------------
@@ -122,7 +122,7 @@ def test_export_is_an_xlsx_attachment_with_the_list_headers(client, org, custome
     assert re.fullmatch(
         r'attachment; filename="customers-\d{8}-\d{4}\.xlsx"', response["Content-Disposition"]
     )
-    sheet = read_sheet(response.content)
+    sheet = read_sheet(response.getvalue())
     assert sheet.title == "客户"
     assert [c.value for c in sheet[1]] == EXPORT_HEADERS
     assert sheet.freeze_panes == "A2"
@@ -150,7 +150,7 @@ def test_export_writes_every_column_with_exact_values_and_types(client, org):
     )
     client.force_login(org["rep1"])
 
-    sheet = read_sheet(client.get(reverse("customer_export")).content)
+    sheet = read_sheet(client.get(reverse("customer_export")).getvalue())
 
     assert data_rows(sheet) == [
         [
@@ -190,7 +190,7 @@ def test_export_writes_the_last_follow_up_in_shanghai_time_across_midnight(clien
         next_followup_due=date(2026, 11, 20),
     )
     client.force_login(org["rep1"])
-    sheet = read_sheet(client.get(reverse("customer_export")).content)
+    sheet = read_sheet(client.get(reverse("customer_export")).getvalue())
     assert [(c.value, c.is_date, c.number_format) for c in (sheet["P2"], sheet["Q2"])] == [
         (excel_time(2026, 11, 21, 2, 30), True, "yyyy-mm-dd hh:mm"),
         (excel_time(2026, 11, 20, 0, 0), True, "yyyy-mm-dd"),
@@ -200,7 +200,7 @@ def test_export_writes_the_last_follow_up_in_shanghai_time_across_midnight(clien
 def test_export_leaves_empty_fields_empty(client, org):
     CustomerFactory(name="厦门思明贸易有限公司", owner=org["rep1"], region=None)
     client.force_login(org["rep1"])
-    row = data_rows(read_sheet(client.get(reverse("customer_export")).content))[0]
+    row = data_rows(read_sheet(client.get(reverse("customer_export")).getvalue()))[0]
     assert row == [
         "厦门思明贸易有限公司",
         None,  # no credit code: an empty text cell reads back as nothing
@@ -234,7 +234,7 @@ def test_export_writes_formula_looking_customer_data_as_text(client, org):
     CustomerFactory(name=FORMULA_LOOKING[1], owner=org["rep1"])
     client.force_login(org["rep1"])
 
-    sheet = read_sheet(client.get(reverse("customer_export")).content)
+    sheet = read_sheet(client.get(reverse("customer_export")).getvalue())
 
     # Whatever the database's collation puts first: the row with the most fields filled.
     full, short = sorted(sheet.iter_rows(min_row=2), key=lambda row: row[6].value is None)

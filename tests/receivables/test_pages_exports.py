@@ -38,7 +38,8 @@ def two_books(org, buyer, invoice):
 
 def sheet_of(response):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return load_workbook(BytesIO(response.content)).active
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return load_workbook(BytesIO(content)).active
 
 
 def test_aging_export_columns_numbers_totals_frozen_header_and_filters(client, org, two_books):
