@@ -15,7 +15,6 @@ from receivables.selectors import kpis as kpi_selectors
 from receivables.selectors.collections import collection_list, collection_owners, collection_rows
 from salesops.core.excel import workbook_response
 from salesops.core.http import (
-    PAGE_LABEL,
     export_or_page,
     page_number,
     query_choice,
@@ -45,9 +44,8 @@ def _aging_report(request):
     group_by = query_choice(
         request, "group_by", aging_selectors.GROUPS, default="customer", label=_("Group by")
     )
-    page = query_int(request, "page", default=1, label=PAGE_LABEL, low=1)
     return aging_selectors.aging_report(
-        user=request.user, as_of=as_of, group_by=group_by, page=page
+        user=request.user, as_of=as_of, group_by=group_by, page=page_number(request)
     )
 
 
