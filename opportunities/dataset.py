@@ -1,11 +1,11 @@
 """The benchmark book's deals (`generate_dataset`): opportunities over the six levels, open, won
 (collected) and lost, each with the stage-change rows of the path it took and its primary
-contact; written by COPY without history rows."""
+contact; written by COPY without history rows. The command refreshes the deals' stay summaries
+(opportunities.services.stays) after every loader has rebuilt its keys."""
 
 from datetime import timedelta
 
 from customers.dataset import PRODUCTS, CustomerRow
-from opportunities.services.stays import stays_refresh
 from salesops.core.dataset import Load, Plan, allot, fetch, money, text
 
 DEAL_WEIGHT = {"A": 12.0, "B": 6.0, "C": 2.5, "D": 0.8}
@@ -127,10 +127,7 @@ def load(plan: Plan, customers: list[CustomerRow]) -> dict[str, int]:
             if top >= 2:
                 contact, _role = customer.contacts[0]
                 contacts.add(deal_id, deal_id, contact, "decision_maker", True)
-    loaded = load.finish()
-    # The funnel reads each deal's summary of its stage history, which COPY does not write.
-    stays_refresh()
-    return loaded
+    return load.finish()
 
 
 DEAL_COLUMNS = (  # noqa: SIM905

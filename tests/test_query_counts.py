@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from customers.models import Customer
 from customers.selectors import due_list
 from opportunities.models import SalesTarget
 from receivables.services import payment_record, receivable_create
@@ -103,11 +104,17 @@ def test_the_aging_page_takes_the_same_few_queries_for_any_book(
 def test_due_list_takes_five_queries_whatever_the_rows(org, django_assert_num_queries):
     """The sections' sizes, the page of customers, their contacts, the steps' count and page."""
     grow(org, 3)
+    today = timezone.localdate()
+    # Every customer due today, each with an open next step due today.
+    Customer.objects.update(next_followup_due=today)
+    for customer in Customer.objects.filter(owner__isnull=False):
+        FollowUpFactory(customer=customer, next_step="回访", next_step_due=today)
     manager = org["manager1"]
     assert manager.role  # the role lookup is the request's
     with django_assert_num_queries(5):
-        due = due_list(user=manager, as_of=timezone.localdate())
-    assert sum(due.counts.values()) == due.page.paginator.count
+        due = due_list(user=manager, as_of=today)
+    assert sum(due.counts.values()) == due.page.paginator.count > 0
+    assert due.steps_page.paginator.count > 0
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Round
 
 from opportunities.models import (
@@ -157,7 +157,10 @@ def deal_figures(qs: QuerySet[Opportunity], *, start: date, end: date) -> dict[i
     committed = not_lost & Q(stage__level__gte=COMMITTED_LEVEL)
     weighted = Round(
         ExpressionWrapper(
-            F("amount") * F("stage__win_probability") / 100, output_field=DecimalField()
+            # × 0.01, not / 100: SQLite stores whole amounts as integers and would divide
+            # them as integers.
+            F("amount") * F("stage__win_probability") * Value(Decimal("0.01")),
+            output_field=DecimalField(),
         ),
         2,
     )

@@ -27,9 +27,10 @@ FROM per_deal WHERE opportunities_opportunity.id = per_deal.opportunity_id
 # Whole seconds of a stay, as timedelta.days * 86400 + timedelta.seconds: microseconds dropped.
 _STAY_SECONDS = {
     "postgresql": "FLOOR(EXTRACT(EPOCH FROM (LEAD(sc.changed_at) OVER w - sc.changed_at)))",
-    # Development databases only: SQLite has no interval type; julianday is exact to the ms.
-    "sqlite": "CAST((julianday(LEAD(sc.changed_at) OVER w) - julianday(sc.changed_at))"
-    " * 86400 AS INTEGER)",
+    # Development databases only: SQLite has no interval type, and julianday's double is not
+    # exact: round to the millisecond, then floor to whole seconds (integer division).
+    "sqlite": "CAST(ROUND((julianday(LEAD(sc.changed_at) OVER w) - julianday(sc.changed_at))"
+    " * 86400000) AS INTEGER) / 1000",
 }
 
 

@@ -137,6 +137,14 @@ def balance_rows_sql(*, user, as_of: date) -> tuple[str, list]:
         .order_by()
         .values(**columns, fen=_in_fen("amount"))
     )
+    if now.query.is_empty():
+        # Someone who sees nothing (a user without a role): no rows, still SQL to wrap.
+        return (
+            "SELECT CAST(NULL AS bigint) AS receivable_id, CAST(NULL AS bigint) AS customer_id, "
+            "CAST(NULL AS date) AS issue_date, CAST(NULL AS date) AS due_date, "
+            "CAST(NULL AS bigint) AS fen WHERE 1 = 0",
+            [],
+        )
     union = now.union(collected_since, written_since, all=True)
     sql, params = union.query.sql_with_params()
     # The SQL is Django's own compilation of the querysets above; values stay parameters.

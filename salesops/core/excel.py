@@ -314,7 +314,8 @@ class _StreamCells:
             return cell
         if isinstance(value, (date, int, float)):  # also bool, an int
             return value
-        return self.cell(str(value))
+        # str.__str__ gives an exact str also for a subclass (a SafeString's str() is itself).
+        return self.cell(str.__str__(value) if isinstance(value, str) else str(value))
 
 
 def write_streamed_workbook(

@@ -1,6 +1,7 @@
 """`manage.py generate_dataset --scale S`: the benchmark book (docs/performance.md, "Dataset
 generator"), loaded by COPY into PostgreSQL. S=1 is the mid-size org of issue 10."""
 
+import re
 import resource
 import time
 from datetime import date
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from customers import dataset as customers_data
 from opportunities import dataset as opportunities_data
+from opportunities.services.stays import stays_refresh
 from receivables.dataset import ledger, snapshots
 from salesops.accounts import dataset as accounts_data
 from salesops.core.dataset import Plan
@@ -26,6 +28,9 @@ def require_postgresql(vendor: str) -> None:
             f"generate_dataset loads with PostgreSQL COPY; this database is {vendor}. "
             "Point DATABASE_URL at PostgreSQL."
         )
+
+
+BENCH_DATABASE = re.compile(r"bench|dataset|perf|^test_")
 
 
 class Command(BaseCommand):
@@ -49,6 +54,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, scale, seed, as_of, snapshot_days, replace, **options):
         require_postgresql(connection.vendor)
+        name = connection.settings_dict["NAME"]
+        # It empties every customer, user and receivable and creates an admin with a published
+        # password: only on a database named for benchmarks, never on a production book.
+        if not BENCH_DATABASE.search(name):
+            raise CommandError(
+                f"Database {name!r} is not a benchmark database; nothing was written. "
+                "generate_dataset only runs on a database whose name contains "
+                '"bench", "dataset" or "perf", or a test database ("test_...").'
+            )
         if scale <= 0:
             raise CommandError("--scale must be positive.")
         with connection.cursor() as cursor:
@@ -79,6 +93,9 @@ class Command(BaseCommand):
             self.stdout.write("receivables")
             ledger.load(plan, people, customers)
             del customers
+            # The funnel reads each deal's summary of its stage history, which COPY does not
+            # write; after the loaders, whose ALTER TABLEs refuse a table with pending checks.
+            stays_refresh()
             step = time.monotonic()
         self.stdout.write(f"  commit {time.monotonic() - step:.1f} s")
         step = time.monotonic()
