@@ -218,3 +218,17 @@ def test_the_migrations_settle_a_book_that_was_loaded_before_them(book):
     executor.migrate(executor.loader.graph.leaf_nodes("receivables"))
     assert dict(Receivable.objects.values_list("number", "settled_on")) == expected
     assert ledger_mismatches() == []
+
+
+def test_a_user_without_a_role_sees_an_empty_aging_page_and_no_balance_rows(client, book):
+    from tests.factories import UserFactory
+
+    nobody = UserFactory(username="norole", role="")
+    assert _balance_rows(nobody, TODAY) == {}
+    client.force_login(nobody)
+    response = client.get("/receivables/aging/", {"as_of": TODAY.isoformat()})
+    assert response.status_code == 200
+    assert (response.context["report"].row_count, response.context["report"].totals.total) == (
+        0,
+        Decimal("0.00"),
+    )
