@@ -79,6 +79,6 @@ class VisibleToQuerySet(models.QuerySet):
         scope = owner_scope(user, self.owner_path)
         if scope is None:
             return self.none()
-        # A manager's filter crosses a join (owner -> team); distinct() is not needed because
-        # each record has exactly one owner and each owner at most one team.
+        # A manager's filter is owner IN (a subquery of users): no join, so distinct() is not
+        # needed and the planner can use the owner index.
         return self.filter(scope)
