@@ -87,11 +87,10 @@ class AgingSnapshotQuerySet(VisibleToQuerySet):
     owner_path = "customer__owner"
 
 
-def settled_on_after(*, allocated: Decimal = Decimal(0), written_off: Decimal = Decimal(0)):
-    """The settled day for an UPDATE that adds `allocated` / `written_off` to a receivable (an
-    UPDATE's SET reads the row as it was): NULL while anything stays owed, else the latest of the
-    issue date, the last active allocation's payment date and the last write-off's date, read
-    from the ledger rows already written in this transaction."""
+def ledger_settled_day():
+    """The latest of a receivable's issue date, its last active allocation's payment date and its
+    last write-off's date, read from the ledger rows (a correlated expression on the receivable):
+    the day it was settled, once it owes nothing."""
     allocation = apps.get_model("receivables", "Allocation")
     write_off = apps.get_model("receivables", "WriteOff")
     last_payment = (
@@ -108,13 +107,20 @@ def settled_on_after(*, allocated: Decimal = Decimal(0), written_off: Decimal = 
         .annotate(day=Max("date"))
         .values("day")
     )
+    return Greatest(
+        "issue_date",
+        Coalesce(Subquery(last_payment), "issue_date"),
+        Coalesce(Subquery(last_write_off), "issue_date"),
+    )
+
+
+def settled_on_after(*, allocated: Decimal = Decimal(0), written_off: Decimal = Decimal(0)):
+    """The settled day for an UPDATE that adds `allocated` / `written_off` to a receivable (an
+    UPDATE's SET reads the row as it was): NULL while anything stays owed, else the ledger's
+    settled day, read from the ledger rows already written in this transaction."""
     owed = Q(amount__gt=F("allocated") + F("written_off") + Value(allocated + written_off))
     return Case(
         When(owed, then=Value(None, output_field=DateField())),
-        default=Greatest(
-            "issue_date",
-            Coalesce(Subquery(last_payment), "issue_date"),
-            Coalesce(Subquery(last_write_off), "issue_date"),
-        ),
+        default=ledger_settled_day(),
         output_field=DateField(),
     )

@@ -11,16 +11,16 @@ from django.db.models import (
     DecimalField,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     Subquery,
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest, Round
+from django.db.models.functions import Cast, Coalesce, Round
 
 from receivables.models import Allocation, Receivable, WriteOff
+from receivables.querysets import ledger_settled_day
 from salesops.accounts.models import Team
 from salesops.core.money import from_fen
 
@@ -181,11 +181,7 @@ def ledger_mismatches(receivable_ids=None) -> list[int]:
             Value(ZERO),
             output_field=MONEY_FIELD,
         ),
-        ledger_settled=Greatest(
-            "issue_date",
-            Coalesce(Subquery(active.annotate(d=Max("payment__date")).values("d")), "issue_date"),
-            Coalesce(Subquery(written.annotate(d=Max("date")).values("d")), "issue_date"),
-        ),
+        ledger_settled=ledger_settled_day(),
     )
     owed = Q(amount__gt=F("ledger_collected") + F("ledger_written"))
     wrong = (
