@@ -129,22 +129,22 @@ def test_domain_modules_never_reach_a_higher_app_through_a_reverse_relation():
 
 def test_the_checker_sees_imports_inside_functions_and_dotted_strings(tmp_path, monkeypatch):
     """The test above must be able to fail: a customers module with a lazy import of receivables
-    and a dotted string naming opportunities is reported twice."""
-    sample = ROOT / "customers" / "_architecture_probe.py"
-    sample.write_text(
+    and a dotted string naming opportunities is reported twice. The probe lives in a scratch tree,
+    never in the checkout, so a parallel worker listing customers/ never sees it."""
+    for app in LAYERS:
+        (tmp_path / app).mkdir()
+    (tmp_path / "customers" / "views.py").write_text("from receivables.models import Receivable\n")
+    (tmp_path / "customers" / "_architecture_probe.py").write_text(
         "def f():\n"
         "    from receivables.models import Receivable\n"
         "    return Receivable, 'opportunities.services.opportunity_update'\n"
     )
-    try:
-        assert upward_imports("customers/_architecture_probe.py") == [
-            "customers/_architecture_probe.py:2 imports receivables",
-            "customers/_architecture_probe.py:3 imports opportunities",
-        ]
-        assert "customers/_architecture_probe.py" in set(domain_files())
-        assert "customers/views.py" not in set(domain_files())
-    finally:
-        sample.unlink()
+    monkeypatch.setitem(globals(), "ROOT", tmp_path)
+    assert upward_imports("customers/_architecture_probe.py") == [
+        "customers/_architecture_probe.py:2 imports receivables",
+        "customers/_architecture_probe.py:3 imports opportunities",
+    ]
+    assert set(domain_files()) == {"customers/_architecture_probe.py"}
 
 
 def test_model_relations_point_down_or_sideways():
