@@ -156,7 +156,7 @@ class Contract(models.Model):
         return self.number
 
     def get_absolute_url(self) -> str:
-        return reverse("orders:contract_detail", args=[self.pk])
+        return reverse("contract_detail", args=[self.pk])
 
 
 class ContractLine(models.Model):

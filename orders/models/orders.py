@@ -170,7 +170,7 @@ class Order(models.Model):
         return self.number
 
     def get_absolute_url(self) -> str:
-        return reverse("orders:order_detail", args=[self.pk])
+        return reverse("order_detail", args=[self.pk])
 
 
 class OrderLine(models.Model):

@@ -103,7 +103,15 @@ class Command(BaseCommand):
             # VACUUM sets the visibility map (index-only scans of the open book, for the snapshots
             # and every benchmark after) and the hint bits, so the first reads write nothing; it
             # cannot run inside a transaction (a test's), where ANALYZE does the planner's part.
-            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
+            # The project's tables only: a bare ANALYZE also takes the shared catalogs
+            # (pg_authid) and, in a test's transaction, holds that lock until the test ends,
+            # so every other database's ANALYZE on the server waited for it.
+            tables = ", ".join(
+                connection.ops.quote_name(t)
+                for t in connection.introspection.django_table_names(only_existing=True)
+            )
+            command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+            cursor.execute(f"{command} {tables}")
         self.stdout.write(f"  VACUUM (ANALYZE) {time.monotonic() - step:.1f} s")
         self.stdout.write("aging snapshots")
         snapshots.load(plan)

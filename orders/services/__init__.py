@@ -1,0 +1,1 @@
+"""Every write on orders and contracts; callers import the submodule."""
