@@ -108,7 +108,8 @@ class CopyWriter:
 
     def __init__(self, table: str, columns: Sequence[str]):
         self.table, self.columns = table, list(columns)
-        self.sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        quoted = ", ".join(f'"{column}"' for column in columns)  # "offset" is a keyword
+        self.sql = f"COPY {table} ({quoted}) FROM STDIN"
         self.lines: list[str] = []
         self.size = 0
         self.rows = 0

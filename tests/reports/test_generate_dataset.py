@@ -15,6 +15,8 @@ from customers import dataset as customers_data
 from customers.models import Contact, Customer, FollowUp
 from opportunities import dataset as opportunities_data
 from opportunities.models import Opportunity, StageChange
+from orders import dataset as orders_data
+from orders.models import Order, Product
 from receivables import jobs
 from receivables.dataset import ledger
 from receivables.models import (
@@ -107,6 +109,7 @@ def test_the_counts_follow_the_scale_formulas():
     }
     assert opportunities_data.counts(plan, 50) == {"opportunities": 200}
     assert ledger.counts(plan, 50) == {"receivables": 2_500}
+    assert orders_data.counts(plan, 50) == {"products": 20, "orders": 300}
     # when the book is generated
     generate()
     # then every table holds its formula's rows
@@ -118,6 +121,8 @@ def test_the_counts_follow_the_scale_formulas():
     assert FollowUp.objects.count() == 1_000
     assert Opportunity.objects.count() == 200
     assert Receivable.objects.count() == 2_500
+    assert Product.objects.count() == 20
+    assert Order.objects.count() == 300
     # and the derived tables are within the book's proportions
     assert 1.0 < Allocation.objects.count() / Payment.objects.count() < 1.6
     assert 2.5 < StageChange.objects.count() / 200 < 4.5
@@ -244,3 +249,45 @@ def test_sqlite_is_refused():
     with pytest.raises(CommandError, match="PostgreSQL"):
         require_postgresql("sqlite")
     require_postgresql("postgresql")
+
+
+def test_orders_add_up_and_contracts_split_exactly_into_their_milestones():
+    # given the book
+    generate()
+    # then every order's totals are its lines' sums, and no line breaks the amount rule
+    assert (
+        fetch(
+            "SELECT o.id FROM orders_order o JOIN orders_orderline l ON l.order_id = o.id "
+            "GROUP BY o.id HAVING o.total <> SUM(l.amount) OR o.total_net <> SUM(l.amount_net)"
+        )
+        == []
+    )
+    assert (
+        fetch(
+            "SELECT id FROM orders_orderline WHERE amount <> ROUND(quantity * unit_price * "
+            "(1 - discount), 2) OR amount_net <> ROUND(amount / (1 + tax_rate), 2)"
+        )
+        == []
+    )
+    # and every contract's milestones are 30/60/10% summing to its total to the fen
+    assert (
+        fetch(
+            "SELECT c.id FROM orders_contract c "
+            "JOIN orders_paymentmilestone m ON m.contract_id = c.id GROUP BY c.id "
+            "HAVING SUM(m.amount) <> c.total OR SUM(m.percent) <> 100 OR count(*) <> 3"
+        )
+        == []
+    )
+    # and a step's day is never after the book's today, with the statuses it implies
+    assert (
+        fetch(
+            "SELECT id FROM orders_order WHERE accepted_on > %s OR delivered_on > %s "
+            "OR (status IN ('accepted', 'closed')) <> (accepted_on IS NOT NULL)".replace(
+                "%s", f"'{AS_OF}'"
+            )
+        )
+        == []
+    )
+    # and every status of the machine is in the book
+    statuses = {status for (status,) in fetch("SELECT DISTINCT status FROM orders_order")}
+    assert statuses == {s for s, _label in Order.Status.choices}

@@ -13,13 +13,21 @@ from django.utils import timezone
 from customers import dataset as customers_data
 from opportunities import dataset as opportunities_data
 from opportunities.services.stays import stays_refresh
+from orders import dataset as orders_data
 from receivables.dataset import ledger, snapshots
 from salesops.accounts import dataset as accounts_data
 from salesops.core.dataset import Plan
 
 # What --replace empties: the generated tables and everything hanging off them (history rows,
-# notifications, import runs). Reference data (regions, tiers, stages, ladder, settings) stays.
-REPLACED = ("accounts_user", "accounts_team", "customers_customer", "customers_customergroup")
+# notifications, import runs, orders and contracts). Reference data (regions, tiers, stages,
+# ladder, settings, our legal entity) stays.
+REPLACED = (
+    "accounts_user",
+    "accounts_team",
+    "customers_customer",
+    "customers_customergroup",
+    "orders_product",
+)
 
 
 def require_postgresql(vendor: str) -> None:
@@ -92,6 +100,13 @@ class Command(BaseCommand):
             opportunities_data.load(plan, customers)
             self.stdout.write("receivables")
             ledger.load(plan, people, customers)
+            self.stdout.write("orders")
+            with connection.cursor() as cursor:
+                # The ledger's updates of customers (credit holds) left deferred checks, and
+                # dropping the orders tables' foreign keys alters customers_customer too.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            orders_data.load(plan, people, customers)
             del customers
             # The funnel reads each deal's summary of its stage history, which COPY does not
             # write; after the loaders, whose ALTER TABLEs refuse a table with pending checks.
