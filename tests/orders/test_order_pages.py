@@ -92,12 +92,12 @@ def test_the_detail_shows_totals_timeline_and_actions(client, org, draft):
     assert client.get(order.get_absolute_url()).context["can_approve"]
 
 
-def test_a_refused_confirmation_is_shown_on_the_order(client, org, draft, english):
+def test_a_refused_confirmation_is_shown_on_the_order(client, org, draft):
     order = draft(quantity="100")  # 113,000.00 over the 100,000.00 limit
     client.force_login(org["rep1"])
     response = client.post(reverse("order_confirm", args=[order.pk]), follow=True)
     text = " ".join(str(m) for m in response.context["messages"])
-    assert "exceeds the credit limit ¥100,000.00 by ¥13,000.00" in text
+    assert "超出信用额度¥100,000.00，超出¥13,000.00" in text
     order.refresh_from_db()
     assert order.status == Order.Status.DRAFT
 
