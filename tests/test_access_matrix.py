@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opportunities.models import TargetAdjustment
+from orders.models import Product
+from orders.services.orders import LineInput, order_create
 from receivables.services import payment_record, receivable_create
 from salesops.core.models import ImportRun
 from tests.factories import (
@@ -319,6 +321,64 @@ MATRIX = [
         lambda f: reverse("credit_hold_release", args=[f["customers"]["rep1"].pk]),
         {**only({"manager1", "admin"}), "rep1": 403, "rep2": 403, "rep3": 403, "finance1": 403},
     ),
+    # Orders (issue 11, the orders engineer's block).
+    ("order-list", "get", lambda f: reverse("order_list"), everyone()),
+    ("order-export", "get", lambda f: reverse("order_export"), everyone()),
+    ("order-create", "get", lambda f: reverse("order_create"), {**everyone(), "finance1": 403}),
+    (
+        "order-of-rep1",
+        "get",
+        lambda f: f["order_rep1"].get_absolute_url(),
+        only({"rep1", "manager1", "finance1", "admin"}),
+    ),
+    (
+        "order-confirmation-pdf",
+        "get",
+        lambda f: reverse("order_confirmation_pdf", args=[f["order_rep1"].pk]),
+        only({"rep1", "manager1", "finance1", "admin"}),
+    ),
+    *[
+        (
+            f"{name}-of-rep1",
+            "get",
+            (lambda n: lambda f: reverse(n, args=[f["order_rep1"].pk]))(name),
+            only(SELLERS_OF_REP1, forbidden={"finance1"}),
+        )
+        for name in ("order_edit", "order_change")
+    ],
+    *[
+        (
+            f"{name}-of-rep1",
+            "post",
+            (lambda n, a: lambda f: reverse(n, args=[f["order_rep1"].pk, *a]))(name, extra),
+            # In scope: refused or empty input redirects back with a message.
+            only(SELLERS_OF_REP1, ok=302, forbidden={"finance1"}),
+        )
+        for name, extra in (
+            ("order_confirm", ()),
+            ("order_step", ("production",)),
+            ("order_cancel", ()),
+            ("order_alert", ()),
+        )
+    ],
+    (
+        "credit-exception-approve",
+        "post",
+        lambda f: reverse("credit_exception_approve", args=[f["order_rep1"].pk]),
+        only({"manager1", "admin"}, ok=302, forbidden={"rep1", "finance1"}),
+    ),
+    (
+        "order-from-opportunity",
+        "post",
+        lambda f: reverse("order_from_opportunity", args=[f["deal_rep1"].pk]),
+        only(SELLERS_OF_REP1, ok=302, forbidden={"finance1"}),
+    ),
+    (
+        "product-import",
+        "get",
+        lambda f: reverse("product_import"),
+        only({"manager1", "manager2", "admin"}, denied=403),
+    ),
     # Django admin: staff only; others are sent to the admin login page.
     ("admin-index", "get", lambda f: reverse("admin:index"), only({"admin"}, denied=302, anon=302)),
     (
@@ -374,6 +434,18 @@ def fixtures(org, customers):
             amount=Decimal("100"),
             method="transfer",
             allocate=False,
+        ),
+        "order_rep1": order_create(
+            actor=org["rep1"],
+            customer=rep1_customer,
+            delivery_date=date(2026, 4, 1),
+            order_date=date(2026, 3, 2),
+            lines=[
+                LineInput(
+                    product=Product.objects.create(sku="AM-1", name="泵", list_price=Decimal(10)),
+                    quantity=Decimal(1),
+                )
+            ],
         ),
         "pool_a": CustomerFactory(
             name="公海客户A", owner=None, pool_since=timezone.now(), pool_team=org["team_a"]

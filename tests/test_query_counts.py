@@ -141,3 +141,67 @@ def test_collection_page_query_count_is_exact_and_flat(
     with django_assert_num_queries(expected + 1):
         owner = f"&owner={org['rep1'].pk}"
         assert client.get(reverse("collections") + query + owner).status_code == 200
+
+
+# --- Orders (issue 11, the orders engineer's block) ---------------------------------------------
+
+
+def grow_orders(org, n, *, lines=1):
+    """n more orders for rep1 and rep2 (each with `lines` lines), one of them with an alert."""
+    from orders.models import Product
+    from orders.services.orders import LineInput, order_alert_set, order_create
+
+    product, _new = Product.objects.get_or_create(
+        sku="QC-1", defaults={"name": "泵", "list_price": Decimal("10")}
+    )
+    made = []
+    for _index in range(n):
+        for rep in ("rep1", "rep2"):
+            order = order_create(
+                actor=org[rep],
+                customer=CustomerFactory(owner=org[rep]),
+                delivery_date=date(2026, 4, 1),
+                order_date=date(2026, 3, 2),
+                lines=[LineInput(product=product, quantity=Decimal(1))] * lines,
+            )
+            order_alert_set(actor=org[rep], order=order, level="red", reason="投诉")
+            made.append(order)
+    return made
+
+
+@pytest.mark.parametrize("viewer", ["manager1", "rep1", "finance1"])
+def test_order_list_takes_the_same_queries_for_any_number_of_orders(
+    client, org, viewer, django_assert_max_num_queries
+):
+    client.force_login(org[viewer])
+    grow_orders(org, 2)
+    urls = [reverse("order_list"), reverse("order_list") + "?alert=red&page=1"]
+    counts = []
+    for url in urls:
+        with django_assert_max_num_queries(40) as few:
+            assert client.get(url).status_code == 200
+        counts.append(len(few.captured_queries))
+    grow_orders(org, 15)
+    for url, count in zip(urls, counts, strict=True):
+        with django_assert_max_num_queries(count):
+            assert client.get(url).status_code == 200
+
+
+def test_order_detail_takes_the_same_queries_for_any_number_of_lines(
+    client, org, django_assert_max_num_queries
+):
+    from orders.services.credit import order_confirm
+    from orders.services.orders import order_change_request
+
+    client.force_login(org["manager1"])
+    small = grow_orders(org, 1, lines=1)[0]
+    with django_assert_max_num_queries(40) as few:
+        assert client.get(small.get_absolute_url()).status_code == 200
+    big = grow_orders(org, 1, lines=30)[0]
+    big.customer.credit_limit = Decimal("1000000")
+    big.customer.save()
+    order_confirm(actor=org["rep1"], order=big)
+    for index in range(5):
+        order_change_request(actor=org["rep1"], order=big, reason=f"改{index}", note=f"n{index}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(big.get_absolute_url()).status_code == 200

@@ -64,6 +64,15 @@ MENU: tuple[Entry | Group, ...] = (
             Entry("opening_balance_import", _("Import opening balances"), FINANCE),
         ),
     ),
+    Group(
+        "orders",
+        _("Orders"),
+        (
+            Entry("order_list", _("Order list"), EVERYONE),
+            Entry("order_create", _("New order"), SALES),
+            Entry("product_import", _("Import products"), MANAGERS),
+        ),
+    ),
     Entry("followup_compliance", _("Compliance"), MANAGERS),
     Entry("admin:index", _("Administration"), ADMINS),
 )

@@ -113,6 +113,7 @@ class ImportRun(models.Model):
     class Kind(models.TextChoices):
         CUSTOMERS = "customers", _("Customers")
         OPENING_BALANCES = "opening_balances", _("Opening balances")
+        PRODUCTS = "products", _("Products")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -18,6 +18,7 @@ SALES_ONLY = {
     "opportunity_list",
     "funnel_dashboard",
     "target_list",
+    "order_create",
 }
 FINANCE_ONLY = {"payment_create", "opening_balance_import"}
 FOR_EVERYONE = {
@@ -28,15 +29,18 @@ FOR_EVERYONE = {
     "aging",
     "collections",
     "receivable_kpis",
+    "order_list",
 }
 EXPECTED = {
     "rep1": FOR_EVERYONE | SALES_ONLY,
-    "manager1": FOR_EVERYONE | SALES_ONLY | {"customer_import", "followup_compliance"},
+    "manager1": FOR_EVERYONE
+    | SALES_ONLY
+    | {"customer_import", "followup_compliance", "product_import"},
     "finance1": FOR_EVERYONE | FINANCE_ONLY,
     "admin": FOR_EVERYONE
     | SALES_ONLY
     | FINANCE_ONLY
-    | {"customer_import", "followup_compliance", "admin:index"},
+    | {"customer_import", "followup_compliance", "product_import", "admin:index"},
 }
 
 
@@ -73,4 +77,5 @@ def test_groups_without_an_entry_for_the_role_are_left_out():
         None,
         "customers",
         "receivables",
+        "orders",
     ]

@@ -1,0 +1,1 @@
+"""Pure rules of orders: line and order amounts, the credit check at confirmation."""
