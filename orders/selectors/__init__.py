@@ -1,0 +1,1 @@
+"""Every read of orders and contracts; callers import the submodule."""
