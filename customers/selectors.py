@@ -22,8 +22,7 @@ from customers.models import (
     TierChange,
     TierRule,
 )
-from customers.rules import cadence
-from customers.rules.retier import quarter_of
+from customers.rules import cadence, retier
 from salesops.accounts.access import role_of
 from salesops.accounts.models import User
 from salesops.accounts.roles import Role
@@ -102,7 +101,7 @@ def customer_tier_changes(*, customer: Customer) -> QuerySet[TierChange]:
 
 def retier_run_of(*, as_of: date) -> RetierRun | None:
     """The re-tiering run of `as_of`'s quarter, if it ran."""
-    return RetierRun.objects.filter(quarter=quarter_of(as_of)).first()
+    return RetierRun.objects.filter(quarter=retier.quarter_of(as_of)).first()
 
 
 def customer_history(*, customer: Customer) -> QuerySet:

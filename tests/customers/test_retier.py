@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.db.models import F, Value
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from customers.models import CrmSettings, Customer, RetierRun, TierChange, TierRule
 from customers.rules.retier import abc_tier, quarter_of, quarter_start, revenue_day
@@ -381,3 +382,17 @@ def test_trailing_revenue_set_writes_every_customer_once_and_only_changes(org):
         Decimal("0.00"),
         Decimal("0.00"),
     ]
+
+
+def test_the_customer_history_page_lists_its_tier_changes_with_why(org, client, english):
+    customer = CustomerFactory(owner=org["rep1"], trailing_revenue=Decimal("100"))
+    retier()
+    client.force_login(org["rep1"])
+    client.cookies["django_language"] = "en"
+
+    html = client.get(reverse("customer_history", args=[customer.pk])).content.decode()
+
+    assert "Tier changes" in html
+    assert "→ A" in html
+    assert "2027Q1" in html
+    assert "customers ranked before it make 0.0% of revenue (under 80.0%): A" in html
