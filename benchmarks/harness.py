@@ -33,7 +33,7 @@ from django.test.utils import CaptureQueriesContext
 from benchmarks import book as book_module
 
 REGISTRY: dict[str, Operation] = {}
-AREAS = ("receivables", "funnel", "lists", "jobs", "exports", "pdfs", "imports")
+AREAS = ("receivables", "funnel", "lists", "jobs", "retier", "exports", "pdfs", "imports")
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,20 @@ from customers.models import (
     CustomerGroup,
     FollowUp,
     OwnershipEvent,
+    RetierRun,
+    TierChange,
     TierRule,
     tier_label,
 )
 from customers.selectors import tier_choices
 from customers.services.customers import contact_save, customer_update, tier_rule_update
 from customers.services.followups import FOLLOWUP_EDIT_FIELDS, followup_delete, followup_update
-from salesops.accounts.admin_mixins import EventAdmin, ThroughServicesMixin, VisibleToAdmin
+from salesops.accounts.admin_mixins import (
+    EventAdmin,
+    ReadOnly,
+    ThroughServicesMixin,
+    VisibleToAdmin,
+)
 from salesops.core.localized import localized
 
 
@@ -208,3 +215,38 @@ class OwnershipEventAdmin(EventAdmin):
     list_filter = ["kind"]
     search_fields = ["customer__name"]
     list_select_related = ["customer", "from_owner", "to_owner", "actor"]
+
+
+@admin.register(RetierRun)
+class RetierRunAdmin(ReadOnly, admin.ModelAdmin):
+    """Read-only: one row per quarter, written by the re-tiering job with the settings it used."""
+
+    list_display = ["quarter", "as_of", "revenue_on", "customers", "total_revenue", "job", "at"]
+
+
+@admin.register(TierChange)
+class TierChangeAdmin(EventAdmin):
+    """Read-only: written by the re-tiering job and by edits of a customer's tier."""
+
+    list_display = [
+        "customer",
+        "from_tier",
+        "to_tier",
+        "from_rad",
+        "to_rad",
+        "quarter",
+        "actor",
+        "at",
+    ]
+    list_filter = ["to_tier", "to_rad", "run__quarter"]
+    search_fields = ["customer__name"]
+    list_select_related = ["customer", "run", "actor"]
+    readonly_fields = ["why"]
+
+    @admin.display(description=gettext_lazy("quarter"), ordering="run__quarter")
+    def quarter(self, change) -> str:
+        return change.run.quarter if change.run else "—"
+
+    @admin.display(description=gettext_lazy("why"))
+    def why(self, change) -> str:
+        return change.why

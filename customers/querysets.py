@@ -60,6 +60,14 @@ class FollowUpQuerySet(VisibleToQuerySet):
         return self.filter(is_late=True)
 
 
+class TierChangeQuerySet(VisibleToQuerySet):
+    # Scoped by the customer's current owner, like ownership events.
+    owner_path = "customer__owner"
+
+    def by_job(self):
+        return self.filter(run__isnull=False)
+
+
 class OwnershipEventQuerySet(VisibleToQuerySet):
     # Scoped by the customer's current owner (admin lists them for non-admin staff this way).
     owner_path = "customer__owner"

@@ -17,10 +17,12 @@ from customers.models import (
     Customer,
     FollowUp,
     OwnershipEvent,
+    RetierRun,
     Tier,
+    TierChange,
     TierRule,
 )
-from customers.rules import cadence
+from customers.rules import cadence, retier
 from salesops.accounts.access import role_of
 from salesops.accounts.models import User
 from salesops.accounts.roles import Role
@@ -90,6 +92,16 @@ def customer_timeline(*, customer: Customer):
 
 def customer_ownership_events(*, customer: Customer) -> QuerySet[OwnershipEvent]:
     return customer.ownership_events.select_related("from_owner", "to_owner", "actor")
+
+
+def customer_tier_changes(*, customer: Customer) -> QuerySet[TierChange]:
+    """The customer's tier and RAD changes, newest first, with the run or person behind each."""
+    return customer.tier_changes.select_related("run", "actor")
+
+
+def retier_run_of(*, as_of: date) -> RetierRun | None:
+    """The re-tiering run of `as_of`'s quarter, if it ran."""
+    return RetierRun.objects.filter(quarter=retier.quarter_of(as_of)).first()
 
 
 def customer_history(*, customer: Customer) -> QuerySet:

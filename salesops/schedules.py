@@ -38,6 +38,12 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "receivables.tasks.receivable_escalate",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Quarterly, on the first day of January, April, July and October at 02:00: trailing
+    # revenue from the orders, ABC(D) tiers and RAD types, one digest per owner.
+    "customer_retier": {
+        "task": "orders.tasks.customer_retier",
+        "schedule": crontab(hour=2, minute=0, day_of_month=1, month_of_year="1,4,7,10"),
+    },
     # Daily at 03:30: drop read notifications older than the retention period.
     "notification_prune": {
         "task": "salesops.core.tasks.notification_prune",

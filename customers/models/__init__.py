@@ -14,7 +14,9 @@ from customers.models.tiers import (
     CreditRating,
     CrmSettings,
     RadType,
+    RetierRun,
     Tier,
+    TierChange,
     TierRule,
     tier_label,
 )
@@ -29,7 +31,9 @@ __all__ = [
     "FollowUp",
     "OwnershipEvent",
     "RadType",
+    "RetierRun",
     "Tier",
+    "TierChange",
     "TierRule",
     "tier_label",
 ]

@@ -13,6 +13,7 @@ from customers import querysets
 from customers.models import Contact, CrmSettings, Customer, OwnershipEvent, TierRule
 from customers.rules import cadence, credit_code
 from customers.selectors import assignable_owners
+from customers.services.tiers import tier_change_record
 from customers.signals import customer_owner_changed
 from salesops.accounts.access import can_manage, can_write
 from salesops.accounts.models import User
@@ -200,6 +201,7 @@ def customer_update(*, actor, customer: Customer, **fields: Any) -> Customer:
     if fields.get("tier_locked") is False:
         fields["tier_lock_reason"] = ""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    before = Customer(tier=customer.tier, rad_type=customer.rad_type)
     if (
         fields.get("tier", customer.tier) != customer.tier
         and customer.tier_locked
@@ -215,6 +217,7 @@ def customer_update(*, actor, customer: Customer, **fields: Any) -> Customer:
     refresh_cadence(customer)
     _validate(customer)
     customer.save()
+    tier_change_record(customer=customer, before=before, actor=actor)
     return customer
 
 

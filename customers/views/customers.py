@@ -160,6 +160,7 @@ def customer_history(request, pk: int):
             "page_obj": page,
             "rows": selectors.history_changes(page),
             "events": selectors.customer_ownership_events(customer=customer),
+            "tier_changes": selectors.customer_tier_changes(customer=customer)[:20],
         },
     )
 

@@ -20,12 +20,22 @@ from django.utils.module_loading import autodiscover_modules
 JOB_NAME = re.compile(r"[a-z]+(_[a-z]+)+")
 
 _REGISTRY: dict[str, Callable[..., object]] = {}
+# Other names `run_job` accepts for a job (the name an issue or a runbook spelled), → job name.
+_ALIASES: dict[str, str] = {}
 
 F = TypeVar("F", bound=Callable[..., object])
 
 
-def scheduled_job(function: F) -> F:
-    """Register a job under its function's name, which must read `<entity>_<action>`."""
+def scheduled_job(function: F | None = None, *, aliases: tuple[str, ...] = ()):
+    """Register a job under its function's name, which must read `<entity>_<action>`;
+    `@scheduled_job(aliases=(...))` also lets `run_job` take those names for it (only run_job:
+    the task and the beat entry keep the job's name)."""
+    if function is None:
+        return lambda job: _register(job, aliases=aliases)
+    return _register(function, aliases=aliases)
+
+
+def _register(function: F, *, aliases: tuple[str, ...]) -> F:
     name = function.__name__
     if not JOB_NAME.fullmatch(name):
         raise ImproperlyConfigured(f"job {name!r} is not named <entity>_<action>")
@@ -34,6 +44,10 @@ def scheduled_job(function: F) -> F:
         raise ImproperlyConfigured(
             f"job {name!r} is defined in {registered.__module__} and {function.__module__}"
         )
+    for alias in aliases:
+        if _ALIASES.get(alias, name) != name or alias in _REGISTRY:
+            raise ImproperlyConfigured(f"job alias {alias!r} is taken")
+        _ALIASES[alias] = name
     _REGISTRY[name] = function
     return function
 
@@ -42,6 +56,12 @@ def jobs() -> dict[str, Callable[..., object]]:
     """Every registered job by name, sorted; imports each installed app's jobs module first."""
     autodiscover_modules("jobs")
     return dict(sorted(_REGISTRY.items()))
+
+
+def aliases() -> dict[str, str]:
+    """Every alias `run_job` accepts, → the job's name."""
+    autodiscover_modules("jobs")
+    return dict(sorted(_ALIASES.items()))
 
 
 def task_name(job: Callable[..., object]) -> str:

@@ -9,6 +9,8 @@ pytestmark = pytest.mark.django_db
 
 EVENT_TABLES = [
     "customers.OwnershipEvent",
+    "customers.TierChange",
+    "customers.RetierRun",
     "opportunities.StageChange",
     "receivables.EscalationEvent",
     "receivables.CreditHoldEvent",

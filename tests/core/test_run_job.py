@@ -51,6 +51,7 @@ def run(*args) -> str:
 
 def test_every_registered_job_resolves_to_its_service():
     from customers.jobs import customer_release_idle, followup_remind
+    from orders.jobs import customer_retier
     from receivables.jobs import aging_snapshot_take, receivable_escalate
     from salesops.core.jobs import heartbeat_record, notification_prune
 
@@ -59,6 +60,7 @@ def test_every_registered_job_resolves_to_its_service():
     assert list(registry) == [
         "aging_snapshot_take",
         "customer_release_idle",
+        "customer_retier",
         "followup_remind",
         "heartbeat_record",
         "notification_prune",
@@ -70,6 +72,7 @@ def test_every_registered_job_resolves_to_its_service():
     assert registry["aging_snapshot_take"] is aging_snapshot_take
     assert registry["heartbeat_record"] is heartbeat_record
     assert registry["notification_prune"] is notification_prune
+    assert registry["customer_retier"] is customer_retier
 
 
 def test_the_registry_refuses_an_unknown_job():

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from salesops.core.scheduling import job_day, jobs
+from salesops.core.scheduling import aliases, job_day, jobs
 
 
 class Command(BaseCommand):
@@ -10,7 +10,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         # The beat schedule's keys and the tasks' names: one name for one job everywhere.
-        parser.add_argument("name", choices=list(jobs()))
+        # An alias (a job's other name, see scheduled_job) runs that job.
+        parser.add_argument("name", choices=[*jobs(), *aliases()])
         parser.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (default: today)")
 
     def handle(self, *args, name: str, as_of: str | None, **options):
@@ -19,5 +20,6 @@ class Command(BaseCommand):
             day = job_day(as_of)
         except ValueError as exc:
             raise CommandError(f"--as-of must be a date as YYYY-MM-DD, not {as_of!r}") from exc
+        name = aliases().get(name, name)
         result = jobs()[name](as_of=day)
         self.stdout.write(f"{name} for {day.isoformat()}: {result}")
