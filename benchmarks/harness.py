@@ -33,7 +33,17 @@ from django.test.utils import CaptureQueriesContext
 from benchmarks import book as book_module
 
 REGISTRY: dict[str, Operation] = {}
-AREAS = ("receivables", "funnel", "lists", "jobs", "retier", "exports", "pdfs", "imports")
+AREAS = (
+    "receivables",
+    "funnel",
+    "lists",
+    "orders",
+    "jobs",
+    "retier",
+    "exports",
+    "pdfs",
+    "imports",
+)
 
 
 @dataclass(frozen=True)
