@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from customers.models import Customer
+from orders.models import Order, OrderChange, OrderEvent, Product
 from salesops.accounts.models import Team, User
 from salesops.accounts.roles import Role
 from salesops.core.models import Notification
@@ -22,6 +23,9 @@ def snapshot():
         "customers": Customer.objects.count(),
         "customer_history": Customer.history.count(),
         "notifications": Notification.objects.count(),
+        "products": Product.objects.count(),
+        "orders": Order.objects.count(),
+        "order_events": OrderEvent.objects.count(),
     }
 
 
@@ -60,6 +64,21 @@ class TestOnceSeeded:
         # Every rep owns customers.
         for rep in ("rep1", "rep2", "rep3"):
             assert Customer.objects.filter(owner__username=rep).count() >= 3
+
+    def test_seed_demo_has_orders_at_every_status_with_their_events(self, seeded):
+        statuses = set(Order.objects.values_list("status", flat=True))
+        assert statuses == set(Order.Status.values)
+        assert set(Order.objects.exclude(alert="").values_list("alert", flat=True)) == {
+            "yellow",
+            "orange",
+            "red",
+        }
+        assert OrderChange.objects.count() == 1
+        # every order was created (one event) and every confirmed one has its status events
+        assert OrderEvent.objects.filter(kind="created").count() == Order.objects.count()
+        closed = Order.objects.filter(status="closed").first()
+        steps = list(closed.events.filter(kind="status").values_list("to_status", flat=True))
+        assert steps == ["confirmed", "production", "shipped", "delivered", "accepted", "closed"]
 
     def test_seed_demo_twice_changes_nothing_the_second_time(self, seeded):
         first = snapshot()  # after the first run, in the fixture

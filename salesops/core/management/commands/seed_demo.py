@@ -6,6 +6,7 @@ from django.test.utils import override_settings
 
 from customers.demo import seed_customers
 from opportunities.demo import seed_opportunities
+from orders.demo import seed_orders
 from receivables.demo import seed_receivables
 from salesops.core.demo import DEMO_PASSWORD, DEMO_USERS, seed_users
 
@@ -23,12 +24,14 @@ class Command(BaseCommand):
             counts["customers"] = seed_customers()
             counts["opportunities"] = seed_opportunities()
             counts["receivables"] = seed_receivables()
+            counts["orders"] = seed_orders()
         if options["verbosity"] == 0:
             return
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data ready: {users} users, {teams} teams, {customers} new customers, "
-                "{opportunities} new opportunities, {receivables} new receivables.".format(**counts)
+                "{opportunities} new opportunities, {receivables} new receivables, "
+                "{orders} new orders.".format(**counts)
             )
         )
         self.stdout.write(f"Users (password {DEMO_PASSWORD} for all):")
