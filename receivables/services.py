@@ -67,11 +67,23 @@ def receivable_create(
     opportunity=None,
     note: str = "",
     penalty_daily_rate: Decimal | None = None,
+    raised_by_milestone: bool = False,
 ) -> Receivable:
     """A receivable (manual, opening balance or contract milestone). `allocated` is only for
     opening balances: the part paid before the system existed, with no payment record.
-    `penalty_daily_rate` is the contract's rate; None uses ReceivableSettings'."""
-    _require_finance(actor)
+    `penalty_daily_rate` is the contract's rate; None uses ReceivableSettings'.
+
+    Only finance (and admins) create receivables, except one system path: a contract's payment
+    milestone reached by the trigger someone recorded (a rep signs, delivers, accepts) raises its
+    receivable with `raised_by_milestone=True`, for that actor, and only with source MILESTONE.
+    orders.services.milestones is its one caller; no page passes it."""
+    if raised_by_milestone:
+        if source != Receivable.Source.MILESTONE:
+            raise ValueError("raised_by_milestone is only for source MILESTONE")
+        if not (can_write(actor) or can_write(actor, money=True)):
+            raise NotPermitted(_("Your role may not record contract events."))
+    else:
+        _require_finance(actor)
     amount = _money(amount, "amount")
     allocated = Decimal(allocated)
     if allocated and source != Receivable.Source.OPENING:

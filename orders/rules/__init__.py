@@ -1,0 +1,1 @@
+"""Pure calculations of orders and contracts: values in, figures out."""
