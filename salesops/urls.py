@@ -20,5 +20,6 @@ urlpatterns = [
     path("followups/", include(followup_urlpatterns)),
     path("opportunities/", include("opportunities.urls")),
     path("receivables/", include("receivables.urls")),
+    path("orders/", include("orders.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -52,6 +52,11 @@ MENU: tuple[Entry | Group, ...] = (
         ),
     ),
     Group(
+        "orders",
+        _("Orders"),
+        (Entry("contract_list", _("Contracts"), EVERYONE),),
+    ),
+    Group(
         "receivables",
         _("Receivables"),
         (

@@ -12,6 +12,8 @@ from orders.services.milestones import milestone_plan_set
 from tests.factories import CustomerFactory
 
 D = Decimal
+ONE_LINE = ((D("2"), D("50000.00"), D("0.05")),)
+HUNDRED_THOUSAND = D("100000.00")
 
 
 def our_entity() -> LegalEntity:
@@ -48,7 +50,7 @@ def product() -> Product:
     )[0]
 
 
-def order_for(customer, *, lines=((D("2"), D("50000.00"), D("0.05")),), **fields) -> Order:
+def order_for(customer, *, lines=ONE_LINE, **fields) -> Order:
     """An order with lines; (quantity, unit price, discount) at 13% VAT."""
     item = product()
     order = Order.objects.create(
@@ -98,7 +100,7 @@ PLAN = [
 ]
 
 
-def draft(org, customer=None, *, total=D("100000.00"), plan=PLAN, actor="rep1", **fields):
+def draft(org, customer=None, *, total=HUNDRED_THOUSAND, plan=PLAN, actor="rep1", **fields):
     """A standalone draft of one service line worth `total`, with `plan`."""
     our_entity()
     customer = customer or buyer(org)

@@ -1,0 +1,1 @@
+"""Forms of orders and contracts; callers import the submodule."""

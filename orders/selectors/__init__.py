@@ -1,0 +1,1 @@
+"""Reads of orders and contracts; callers import the submodule."""

@@ -1,0 +1,1 @@
+"""Pages of orders and contracts; the URL conf imports the submodules."""
