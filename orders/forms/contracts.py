@@ -65,11 +65,12 @@ MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=2, can_delete=True
 
 
 def formset_rows(formset) -> list[dict]:
-    """The filled, not deleted rows of a valid formset, as the services take them."""
+    """The filled, not deleted rows of a valid formset, as the services take them (an extra row
+    left empty has no cleaned data)."""
     return [
         form.cleaned_data
         for form in formset.forms
-        if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
     ]
 
 

@@ -343,3 +343,16 @@ def contract_terminate(
     contract.terminated_on, contract.termination_reason = terminated_on, reason.strip()
     contract.save(update_fields=["status", "terminated_on", "termination_reason"])
     return contract
+
+
+@transaction.atomic
+def legal_entity_save(*, entity: LegalEntity) -> LegalEntity:
+    """Save our legal entity (admin): marking it the default takes the mark off the one before,
+    so there is always at most one (the constraint) and new contracts know whose it is."""
+    entity.full_clean(validate_constraints=False)
+    if entity.default:
+        LegalEntity.objects.select_for_update().filter(default=True).exclude(pk=entity.pk).update(
+            default=False
+        )
+    entity.save()
+    return entity

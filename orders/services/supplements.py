@@ -35,25 +35,29 @@ def _plain(value):
     return value
 
 
+def _fixed(value, places: str):
+    """A decimal as the column stores it (1 → "1.000"), so a line typed again compares equal."""
+    return None if value is None else f"{Decimal(value).quantize(Decimal(places)):f}"
+
+
 def _line_json(line) -> dict:
     return {
         "product": line.product.sku if line.product_id else None,
         "description": line.description,
         "unit": line.unit,
-        "quantity": _plain(line.quantity),
-        "unit_price": _plain(line.unit_price),
-        "discount": _plain(line.discount),
-        "tax_rate": _plain(line.tax_rate),
-        "amount": _plain(line.amount),
+        "quantity": _fixed(line.quantity, "0.001"),
+        "unit_price": _fixed(line.unit_price, "0.01"),
+        "discount": _fixed(line.discount, "0.0001"),
+        "tax_rate": _fixed(line.tax_rate, "0.0001"),
+        "amount": _fixed(line.amount, "0.01"),
     }
 
 
 def _milestone_json(milestone: PaymentMilestone) -> dict:
-    return {
-        "sequence": milestone.sequence,
-        **{key: _plain(getattr(milestone, key)) for key in MILESTONE_FIELDS},
-        "raised": bool(milestone.receivable_id),
-    }
+    values = {key: _plain(getattr(milestone, key)) for key in MILESTONE_FIELDS}
+    values["percent"] = _fixed(milestone.percent, "0.0001")
+    values["amount"] = _fixed(milestone.amount, "0.01")
+    return {"sequence": milestone.sequence, **values, "raised": bool(milestone.receivable_id)}
 
 
 @transaction.atomic

@@ -12,6 +12,11 @@ from orders.services.milestones import milestone_plan_set
 from tests.factories import CustomerFactory
 
 D = Decimal
+CREDIT_CODES = {
+    "rep1": "91110108551385082Q",
+    "rep2": "914403001922038217",
+    "rep3": "91310000MA1FL0000X",
+}
 ONE_LINE = ((D("2"), D("50000.00"), D("0.05")),)
 HUNDRED_THOUSAND = D("100000.00")
 
@@ -32,7 +37,7 @@ def buyer(org, owner="rep1"):
     return CustomerFactory(
         name=f"{owner}的签约客户有限公司",
         owner=org[owner],
-        credit_code="91110108551385082Q",
+        credit_code=CREDIT_CODES[owner],
         address="北京市海淀区中关村大街1号",
         legal_rep="李四",
     )
