@@ -4,7 +4,7 @@ plan, signing, delivery, acceptance, termination, supplementary agreements, and 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -32,6 +32,18 @@ from salesops.accounts.access import can_write
 from salesops.core.http import paginate, posted, query_choice, show_refusal
 from salesops.core.money import yuan_in_capitals
 from salesops.core.pdf import pdf_response, render_pdf
+
+
+def _require_write(request) -> None:
+    """Finance reads contracts; the pages that change one are not theirs (403)."""
+    if not can_write(request.user):
+        raise PermissionDenied
+
+
+def _writable(request, pk: int) -> Contract:
+    contract = selectors.contract_get(user=request.user, pk=pk)
+    _require_write(request)
+    return contract
 
 
 @login_required
@@ -88,6 +100,7 @@ def _milestones_initial(milestones) -> list[dict]:
 @login_required
 def contract_create(request):
     """A standalone contract: customer, terms and lines."""
+    _require_write(request)
     customers = Customer.objects.visible_to(request.user).order_by("name")
     form = StandaloneContractForm(posted(request), customers=customers)
     lines = LineFormSet(posted(request), prefix="lines")
@@ -116,6 +129,7 @@ def contract_create(request):
 def contract_create_from_order(request, order_pk: int):
     """The order's contract: its lines and parties copied; the terms asked here."""
     order = get_object_or_404(Order.objects.visible_to(request.user), pk=order_pk)
+    _require_write(request)
     existing = Contract.objects.filter(order=order).first()
     if existing is not None:
         return redirect(existing)
@@ -144,7 +158,7 @@ def contract_create_from_order(request, order_pk: int):
 
 @login_required
 def contract_edit(request, pk: int):
-    contract = selectors.contract_get(user=request.user, pk=pk)
+    contract = _writable(request, pk)
     form = ContractForm(
         posted(request), instance=Contract(**{k: getattr(contract, k) for k in CONTRACT_FIELDS})
     )
@@ -172,7 +186,7 @@ def contract_edit(request, pk: int):
 @login_required
 def contract_milestones(request, pk: int):
     """The payment plan of a draft (a signed contract's changes through a supplement)."""
-    contract = selectors.contract_get(user=request.user, pk=pk)
+    contract = _writable(request, pk)
     current = list(contract.milestones.order_by("sequence"))
     formset = MilestoneFormSet(
         posted(request), prefix="milestones", initial=_milestones_initial(current)
@@ -201,7 +215,7 @@ def contract_milestones(request, pk: int):
 
 
 def _event(request, pk: int, action, field: str, done: str):
-    contract = selectors.contract_get(user=request.user, pk=pk)
+    contract = _writable(request, pk)
     form = DayForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the date."))
@@ -236,7 +250,7 @@ def contract_accept(request, pk: int):
 @login_required
 @require_POST
 def contract_terminate(request, pk: int):
-    contract = selectors.contract_get(user=request.user, pk=pk)
+    contract = _writable(request, pk)
     form = TerminateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the date and the reason."))
@@ -258,7 +272,7 @@ def contract_terminate(request, pk: int):
 @login_required
 def contract_supplement(request, pk: int):
     """A supplementary agreement: the terms, the lines and the milestones not yet raised."""
-    contract = selectors.contract_get(user=request.user, pk=pk)
+    contract = _writable(request, pk)
     unraised = list(contract.milestones.filter(receivable__isnull=True).order_by("sequence"))
     form = SupplementForm(
         posted(request),

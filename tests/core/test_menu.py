@@ -28,6 +28,7 @@ FOR_EVERYONE = {
     "aging",
     "collections",
     "receivable_kpis",
+    "contract_list",
 }
 EXPECTED = {
     "rep1": FOR_EVERYONE | SALES_ONLY,
