@@ -33,8 +33,8 @@ ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 
 
-def _require_finance(actor) -> None:
-    if not can_write(actor, money=True):
+def _require_finance(actor, *, system: bool = False) -> None:
+    if not can_write(actor, money=True) and not (system and can_write(actor)):
         raise NotPermitted(_("Only finance records money."))
 
 
@@ -71,19 +71,9 @@ def receivable_create(
 ) -> Receivable:
     """A receivable (manual, opening balance or contract milestone). `allocated` is only for
     opening balances: the part paid before the system existed, with no payment record.
-    `penalty_daily_rate` is the contract's rate; None uses ReceivableSettings'.
-
-    Only finance (and admins) create receivables, except one system path: a contract's payment
-    milestone reached by the trigger someone recorded (a rep signs, delivers, accepts) raises its
-    receivable with `raised_by_milestone=True`, for that actor, and only with source MILESTONE.
-    orders.services.milestones is its one caller; no page passes it."""
-    if raised_by_milestone:
-        if source != Receivable.Source.MILESTONE:
-            raise ValueError("raised_by_milestone is only for source MILESTONE")
-        if not (can_write(actor) or can_write(actor, money=True)):
-            raise NotPermitted(_("Your role may not record contract events."))
-    else:
-        _require_finance(actor)
+    `penalty_daily_rate` is the contract's rate; None uses ReceivableSettings'. Finance's only but
+    for `raised_by_milestone` (source MILESTONE, by orders.services.milestones; docs/orders.md)."""
+    _require_finance(actor, system=raised_by_milestone and source == Receivable.Source.MILESTONE)
     amount = _money(amount, "amount")
     allocated = Decimal(allocated)
     if allocated and source != Receivable.Source.OPENING:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from customers.models import Customer
-from orders.forms.contracts import (
+from orders.forms import (
     ContractForm,
     DayForm,
     LineFormSet,

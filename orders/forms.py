@@ -1,4 +1,4 @@
-"""Contract forms: parse and render; the services decide (amounts, plans, dates)."""
+"""Forms of orders and contracts: parse and render; the services decide (amounts, plans, dates)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

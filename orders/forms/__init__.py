@@ -1,1 +1,0 @@
-"""Forms of orders and contracts; callers import the submodule."""
