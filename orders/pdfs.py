@@ -8,6 +8,15 @@ from receivables.rules.penalty import rate_percent
 from salesops.core.money import yuan_in_capitals
 
 PDF_LANGUAGE = "zh-hans"
+SMALL_NUMERALS = dict(zip(range(1, 11), "一二三四五六七八九十", strict=True))
+
+
+def per_ten_thousand(rate) -> str:
+    """A daily rate as contracts say it: 0.0005 → 五 (日万分之五), 0.00015 → 1.5."""
+    value = rate * 10000
+    if value == value.to_integral_value() and int(value) in SMALL_NUMERALS:
+        return SMALL_NUMERALS[int(value)]
+    return f"{value.normalize():f}"
 
 
 def contract_context(contract: Contract) -> dict:
@@ -19,7 +28,6 @@ def contract_context(contract: Contract) -> dict:
         **parts,
         "total_capital": yuan_in_capitals(contract.total),
         "penalty_percent": rate_percent(contract.penalty_daily_rate),
-        # 0.0005 a day is 日万分之五, as contracts say it.
-        "penalty_per_ten_thousand": f"{(contract.penalty_daily_rate * 10000).normalize():f}",
+        "penalty_per_ten_thousand": per_ten_thousand(contract.penalty_daily_rate),
         "company_name": contract.seller_name,
     }

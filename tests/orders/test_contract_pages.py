@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orders.models import Contract, LegalEntity, SupplementaryAgreement
+from orders.pdfs import per_ten_thousand
 from orders.services.contracts import contract_sign, legal_entity_save
 from tests.orders.contract_helpers import buyer, draft, order_for, our_entity
 from tests.receivables.test_pdfs import pdf_text, poppler  # noqa: F401
@@ -189,7 +190,7 @@ def test_the_contract_pdf_is_chinese_with_capitals_and_page_numbers(client, org,
         "甲方（买方）：rep1的签约客户有限公司",
         "乙方（卖方）：上海示例科技有限公司",
         "91110108551385082Q",
-        "日万分之5",
+        "日万分之五（即每日0.05%）",
         "验收合格后5个工作日内",
         "叁万柒仟零叁拾柒元零叁分",  # 30% of the total, in the milestone table
     ):
@@ -209,3 +210,11 @@ def test_making_an_entity_the_default_takes_the_mark_off_the_other():
     )
     first.refresh_from_db()
     assert (first.default, second.default) == (False, True)
+
+
+@pytest.mark.parametrize(
+    ("rate", "words"),
+    [("0.0005", "五"), ("0.001", "十"), ("0.0001", "一"), ("0.00015", "1.5"), ("0.002", "20")],
+)
+def test_the_daily_penalty_reads_as_contracts_write_it(rate, words):
+    assert per_ten_thousand(D(rate)) == words
