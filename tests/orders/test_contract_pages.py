@@ -218,3 +218,52 @@ def test_making_an_entity_the_default_takes_the_mark_off_the_other():
 )
 def test_the_daily_penalty_reads_as_contracts_write_it(rate, words):
     assert per_ten_thousand(D(rate)) == words
+
+
+def test_a_standalone_contract_is_drafted_on_its_page(client, org):
+    our_entity()
+    customer = buyer(org)
+    client.force_login(org["rep1"])
+    response = client.post(
+        reverse("contract_create"),
+        {
+            "customer": customer.pk,
+            "title": "",
+            "delivery_address": "北京",
+            "acceptance_window_hours": 72,
+            "warranty_months": 12,
+            "penalty_daily_rate": "0.0005",
+            "lines-TOTAL_FORMS": 2,
+            "lines-INITIAL_FORMS": 0,
+            "lines-0-description": "实施服务",
+            "lines-0-quantity": "3",
+            "lines-0-unit_price": "99.99",
+            "lines-0-discount": "0.05",
+            "lines-0-tax_rate": "0.13",
+            # the empty row as a browser sends it back: its defaults untouched
+            "lines-1-unit": "台",
+            "lines-1-discount": "0",
+        },
+    )
+    assert response.status_code == 302, (
+        response.context["form"].errors,
+        response.context["lines"].errors,
+    )
+    contract = Contract.objects.get()
+    assert response.url == contract.get_absolute_url()
+    assert (contract.title, contract.total, contract.total_net, contract.total_tax) == (
+        "销售合同",
+        D("284.97"),
+        D("252.19"),
+        D("32.78"),
+    )
+
+
+def test_signing_submitted_twice_raises_one_receivable(client, org):
+    contract = draft(org)
+    client.force_login(org["rep1"])
+    for _ in range(2):
+        client.post(reverse("contract_sign", args=[contract.pk]), {"day": "2026-03-05"})
+    page = client.get(contract.get_absolute_url()).content.decode()
+    assert "该合同已签订。" in page
+    assert contract.milestones.filter(receivable__isnull=False).count() == 1
