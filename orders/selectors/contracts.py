@@ -53,6 +53,11 @@ def contracts_of(*, user, customer=None, opportunity=None) -> QuerySet:
     return qs
 
 
+def contract_of_order(*, order) -> Contract | None:
+    """The order's contract, if it has one (the order page's box, `_order_contract.html`)."""
+    return Contract.objects.filter(order=order).first()
+
+
 def milestone_of_receivable(*, receivable) -> PaymentMilestone | None:
     """The milestone that raised `receivable` (already in the viewer's scope), with its contract."""
     return (
