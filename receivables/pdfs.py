@@ -6,9 +6,10 @@ from datetime import date
 
 from customers.models import Customer
 from receivables.models import Receivable
-from receivables.rules.aging import cny_capital, days_overdue
+from receivables.rules.aging import days_overdue
 from receivables.rules.penalty import rate_percent
 from receivables.selectors.statements import Statement, receivable_penalties
+from salesops.core.money import yuan_in_capitals
 from salesops.core.workdays import WorkdayCalendarError, add_working_days
 
 COMPANY_NAME = "SalesOps 演示公司"
@@ -37,13 +38,13 @@ def letter_context(receivable: Receivable, today: date, *, lawyer: bool = False)
         "today": today,
         "days_overdue": days_overdue(due=receivable.due_date, as_of=today),
         "balance": balance,
-        "balance_capital": cny_capital(balance),
-        "amount_capital": cny_capital(receivable.amount),
+        "balance_capital": yuan_in_capitals(balance),
+        "amount_capital": yuan_in_capitals(receivable.amount),
         "settled": receivable.allocated + receivable.written_off,
         "daily_rate": accrual.daily_rate,
         "daily_rate_percent": rate_percent(accrual.daily_rate),
         "penalty": accrual.total,
-        "penalty_capital": cny_capital(accrual.total),
+        "penalty_capital": yuan_in_capitals(accrual.total),
         "penalty_segments": accrual.segments,
         "company_name": COMPANY_NAME,
     }
@@ -59,9 +60,9 @@ def statement_context(*, customer: Customer, result: Statement, today: date) -> 
         "statement": result,
         "customer": customer,
         "today": today,
-        "opening_capital": cny_capital(result.opening_balance),
-        "closing_capital": cny_capital(result.closing_balance),
-        "penalty_in_period_capital": cny_capital(result.penalty_in_period),
-        "penalty_total_capital": cny_capital(result.penalty_total),
+        "opening_capital": yuan_in_capitals(result.opening_balance),
+        "closing_capital": yuan_in_capitals(result.closing_balance),
+        "penalty_in_period_capital": yuan_in_capitals(result.penalty_in_period),
+        "penalty_total_capital": yuan_in_capitals(result.penalty_total),
         "company_name": COMPANY_NAME,
     }

@@ -33,8 +33,8 @@ ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 
 
-def _require_finance(actor) -> None:
-    if not can_write(actor, money=True):
+def _require_finance(actor, *, system: bool = False) -> None:
+    if not can_write(actor, money=True) and not (system and can_write(actor)):
         raise NotPermitted(_("Only finance records money."))
 
 
@@ -67,11 +67,13 @@ def receivable_create(
     opportunity=None,
     note: str = "",
     penalty_daily_rate: Decimal | None = None,
+    raised_by_milestone: bool = False,
 ) -> Receivable:
     """A receivable (manual, opening balance or contract milestone). `allocated` is only for
     opening balances: the part paid before the system existed, with no payment record.
-    `penalty_daily_rate` is the contract's rate; None uses ReceivableSettings'."""
-    _require_finance(actor)
+    `penalty_daily_rate` is the contract's rate; None uses ReceivableSettings'. Finance's only but
+    for `raised_by_milestone` (source MILESTONE, by orders.services.milestones; docs/orders.md)."""
+    _require_finance(actor, system=raised_by_milestone and source == Receivable.Source.MILESTONE)
     amount = _money(amount, "amount")
     allocated = Decimal(allocated)
     if allocated and source != Receivable.Source.OPENING:

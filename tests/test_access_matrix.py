@@ -379,6 +379,55 @@ MATRIX = [
         lambda f: reverse("product_import"),
         only({"manager1", "manager2", "admin"}, denied=403),
     ),
+    # Contracts (issue 11): everyone reads within scope; reps, managers and admins write, finance
+    # reads only (403 on the pages that change a contract).
+    ("contract_list", "get", lambda f: reverse("contract_list"), everyone()),
+    (
+        "contract_create",
+        "get",
+        lambda f: reverse("contract_create"),
+        {**everyone(), "finance1": 403},
+    ),
+    (
+        "contract_create_from_order",
+        "get",
+        lambda f: reverse("contract_create_from_order", args=[f["contract_order_rep1"].pk]),
+        only({"rep1", "manager1", "admin"}, forbidden={"finance1"}),
+    ),
+    *[
+        (
+            name,
+            "get",
+            (lambda n: lambda f: reverse(n, args=[f["contract_rep1"].pk]))(name),
+            only({"rep1", "manager1", "finance1", "admin"}),
+        )
+        for name in ("contract_detail", "contract_pdf")
+    ],
+    *[
+        (
+            name,
+            "get",
+            (lambda n: lambda f: reverse(n, args=[f["contract_rep1"].pk]))(name),
+            only({"rep1", "manager1", "admin"}, forbidden={"finance1"}),
+        )
+        for name in ("contract_edit", "contract_milestones", "contract_supplement")
+    ],
+    *[
+        (
+            name,
+            "post",
+            (lambda n: lambda f: reverse(n, args=[f["contract_rep1"].pk]))(name),
+            # In scope: empty input redirects back with a message; nothing written.
+            only({"rep1", "manager1", "admin"}, ok=302, forbidden={"finance1"}),
+        )
+        for name in ("contract_sign", "contract_deliver", "contract_accept", "contract_terminate")
+    ],
+    (
+        "admin-contract-change",
+        "get",
+        lambda f: reverse("admin:orders_contract_change", args=[f["contract_rep1"].pk]),
+        only({"admin"}, denied=302, anon=302),
+    ),
     # Django admin: staff only; others are sent to the admin login page.
     ("admin-index", "get", lambda f: reverse("admin:index"), only({"admin"}, denied=302, anon=302)),
     (
@@ -388,6 +437,16 @@ MATRIX = [
         only({"admin"}, denied=302, anon=302),
     ),
 ]
+
+
+def contract_fixtures(org, customer) -> dict:
+    """A draft contract and an order without one, of rep1's customer (issue 11)."""
+    from tests.orders.contract_helpers import draft, order_for
+
+    return {
+        "contract_rep1": draft(org, customer=customer),
+        "contract_order_rep1": order_for(customer, number="SO-MATRIX"),
+    }
 
 
 @pytest.fixture
@@ -450,6 +509,7 @@ def fixtures(org, customers):
         "pool_a": CustomerFactory(
             name="公海客户A", owner=None, pool_since=timezone.now(), pool_team=org["team_a"]
         ),
+        **contract_fixtures(org, rep1_customer),
     }
 
 

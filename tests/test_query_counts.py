@@ -10,8 +10,11 @@ from django.utils import timezone
 from customers.models import Customer
 from customers.selectors import due_list
 from opportunities.models import SalesTarget
+from orders.services.contracts import contract_sign, contract_update
+from orders.services.milestones import milestone_plan_set
 from receivables.services import payment_record, receivable_create
 from tests.factories import CustomerFactory, FollowUpFactory, OpportunityFactory
+from tests.orders.contract_helpers import LINE, draft
 
 pytestmark = pytest.mark.django_db
 
@@ -205,3 +208,44 @@ def test_order_detail_takes_the_same_queries_for_any_number_of_lines(
         order_change_request(actor=org["rep1"], order=big, reason=f"改{index}", note=f"n{index}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(big.get_absolute_url()).status_code == 200
+
+
+# Contracts (issue 11): the list and a contract's page stay flat as contracts, lines and
+# milestones grow.
+
+
+def grow_contracts(org, n):
+    contracts = []
+    for _index in range(n):
+        for rep in ("rep1", "rep2"):
+            plan = [
+                {"name": f"节点{i}", "amount": Decimal("100"), "trigger": "signing"}
+                for i in range(n)
+            ]
+            contract = draft(org, customer=CustomerFactory(owner=org[rep]), actor=rep, plan=None)
+            contract_update(
+                actor=org[rep],
+                contract=contract,
+                lines=[{**LINE, "unit_price": Decimal("100")} for _ in range(n)],
+            )
+            milestone_plan_set(actor=org[rep], contract=contract, milestones=plan)
+            contract_sign(actor=org[rep], contract=contract, signed_on=date(2026, 3, 5))
+            contracts.append(contract)
+    return contracts
+
+
+@pytest.mark.parametrize("viewer", ["manager1", "finance1", "rep1"])
+def test_contract_list_and_detail_query_counts_do_not_grow(
+    client, org, viewer, django_assert_max_num_queries
+):
+    client.force_login(org[viewer])
+    small = grow_contracts(org, 2)
+    with django_assert_max_num_queries(20) as few_list:
+        assert client.get(reverse("contract_list")).status_code == 200
+    with django_assert_max_num_queries(20) as few_detail:
+        assert client.get(small[0].get_absolute_url()).status_code == 200
+    large = grow_contracts(org, 6)
+    with django_assert_max_num_queries(len(few_list.captured_queries)):
+        assert client.get(reverse("contract_list")).status_code == 200
+    with django_assert_max_num_queries(len(few_detail.captured_queries)):
+        assert client.get(large[0].get_absolute_url()).status_code == 200

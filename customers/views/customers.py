@@ -12,6 +12,7 @@ from customers.filters import CustomerFilter
 from customers.forms import ContactForm, CustomerForm, FollowUpForm, ReassignForm
 from customers.services import customers as customer_services
 from opportunities.selectors.deals import customer_deals
+from orders.selectors.contracts import contracts_of
 from receivables.selectors.credit import customer_money, group_flagged
 from salesops.accounts.access import can_manage, can_write
 from salesops.accounts.decorators import role_required
@@ -83,6 +84,7 @@ def customer_detail(request, pk: int):
             "rule": selectors.tier_rules().get(customer.tier),
             "contacts": selectors.customer_contacts(customer=customer),
             "opportunities": customer_deals(user=request.user, customer=customer),
+            "contracts": contracts_of(user=request.user, customer=customer)[:10],
             "money": customer_money(customer=customer, as_of=today),
             "group_flagged": group_flagged(customer=customer, as_of=today),
             "timeline": timeline,

@@ -16,6 +16,7 @@ from opportunities.forms import DealContactForm, LoseForm, MoveForm, Opportunity
 from opportunities.models import COLLECTED_LEVEL, COMMITTED_LEVEL, Opportunity
 from opportunities.selectors import deals as selectors
 from opportunities.services import contacts, deals, stages
+from orders.selectors.contracts import contracts_of
 from salesops.accounts.access import can_write
 from salesops.core.http import paginate_keys, query_choice, query_int, show_refusal, warn_bad_param
 from salesops.core.http import posted as _posted
@@ -133,6 +134,7 @@ def _detail_context(request, opportunity, **extra):
         "lose_form": LoseForm(),
         "contact_form": DealContactForm(customer=opportunity.customer),
         "can_edit": can_write(request.user),
+        "contracts": contracts_of(user=request.user, opportunity=opportunity)[:10],
         **extra,
     }
 

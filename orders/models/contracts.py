@@ -126,6 +126,8 @@ class Contract(models.Model):
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
+    termination_reason = models.CharField(_("why terminated"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

@@ -26,6 +26,7 @@ from orders.forms import (
 )
 from orders.models import Order
 from orders.selectors import orders as selectors
+from orders.selectors.contracts import contract_of_order
 from orders.services import orders as services
 from orders.services.transitions import CANCELLABLE
 from salesops.accounts.access import can_manage, can_write
@@ -133,6 +134,8 @@ def order_detail(request, pk: int):
             "lines": order.lines.all(),
             "exceptions": order.credit_exceptions.all(),
             "timeline": selectors.order_timeline(order=order),
+            "contract": contract_of_order(order=order),
+            "can_write": can_write(request.user),
             "alert_form": AlertForm(initial={"level": order.alert or "yellow"}),
             "reason_form": ReasonForm(),
             "date_form": StepDateForm(initial={"on": today}),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from orders.selectors.contracts import milestone_of_receivable
 from receivables import services
 from receivables.forms import ReceivableForm, WriteOffForm
 from receivables.selectors import ledger
@@ -48,6 +49,7 @@ def receivable_detail(request, pk: int):
         {
             "receivable": receivable,
             "penalty": penalty[receivable.pk],
+            "milestone": milestone_of_receivable(receivable=receivable),
             **ledger.receivable_history(receivable=receivable),
             "write_off_form": WriteOffForm(initial={"date": today, "amount": receivable.balance}),
             "can_money": can_write(request.user, money=True),

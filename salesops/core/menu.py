@@ -52,6 +52,16 @@ MENU: tuple[Entry | Group, ...] = (
         ),
     ),
     Group(
+        "orders",
+        _("Orders"),
+        (
+            Entry("order_list", _("Order list"), EVERYONE),
+            Entry("order_create", _("New order"), SALES),
+            Entry("contract_list", _("Contracts"), EVERYONE),
+            Entry("product_import", _("Import products"), MANAGERS),
+        ),
+    ),
+    Group(
         "receivables",
         _("Receivables"),
         (
@@ -62,15 +72,6 @@ MENU: tuple[Entry | Group, ...] = (
             Entry("collections", _("Collection list"), EVERYONE),
             Entry("receivable_kpis", _("Collection KPIs"), EVERYONE),
             Entry("opening_balance_import", _("Import opening balances"), FINANCE),
-        ),
-    ),
-    Group(
-        "orders",
-        _("Orders"),
-        (
-            Entry("order_list", _("Order list"), EVERYONE),
-            Entry("order_create", _("New order"), SALES),
-            Entry("product_import", _("Import products"), MANAGERS),
         ),
     ),
     Entry("followup_compliance", _("Compliance"), MANAGERS),

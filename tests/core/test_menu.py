@@ -30,6 +30,7 @@ FOR_EVERYONE = {
     "collections",
     "receivable_kpis",
     "order_list",
+    "contract_list",
 }
 EXPECTED = {
     "rep1": FOR_EVERYONE | SALES_ONLY,
@@ -76,6 +77,6 @@ def test_groups_without_an_entry_for_the_role_are_left_out():
     assert [getattr(item, "key", None) for item in menu_for(Role.FINANCE)] == [
         None,
         "customers",
-        "receivables",
         "orders",
+        "receivables",
     ]

@@ -109,8 +109,9 @@ def test_detail_shows_strategy_next_due_and_its_query_count_is_constant(
     client.force_login(org["rep1"])
     ContactFactory(customer=customer)
     FollowUpFactory(customer=customer)
-    # 21: what the page had plus the orders section (one query, whatever the orders)
-    with django_assert_max_num_queries(21) as few:
+    # 22 since issue 11: the orders section and the contracts (one query each, whatever the
+    # number of orders and contracts)
+    with django_assert_max_num_queries(22) as few:
         response = client.get(customer.get_absolute_url())
     html = response.content.decode()
     assert "深度绑定+定制方案" in html

@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from customers.services.customers import customer_create
 from receivables.models import ReceivableSettings
-from receivables.rules.aging import cny_capital
 from receivables.rules.penalty import Segment
 from receivables.selectors import statements
 from receivables.services import (
@@ -27,6 +26,7 @@ from receivables.services import (
     receivable_create,
     receivable_write_off,
 )
+from salesops.core.money import yuan_in_capitals
 from salesops.core.pdf import FontDirFetcher, ascii_filename, font_path, pdf_response, render_pdf
 from tests.conftest import service_missing
 
@@ -133,7 +133,9 @@ def test_render_pdf_embeds_noto_sans_sc_and_reads_back_as_chinese(poppler, locme
             "<b>大写：{{ words }}</b>。Invoice AR-2025-001</p>"
         }
     )
-    content = render_pdf("doc.html", {"name": "苏州恒通", "words": cny_capital(D("123456.78"))})
+    content = render_pdf(
+        "doc.html", {"name": "苏州恒通", "words": yuan_in_capitals(D("123456.78"))}
+    )
     assert content.startswith(b"%PDF-")
     text = pdf_text(content)
     assert "壹拾贰万叁仟肆佰伍拾陆元柒角捌分" in text  # on one line, exactly
