@@ -154,13 +154,6 @@ class StepDateForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=DateInput())
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 class ContractForm(NamedBlankChoiceMixin, forms.ModelForm):
     """The terms a draft's edit and a supplementary agreement may change."""
 
@@ -181,7 +174,7 @@ class StandaloneContractForm(ContractForm):
         self.fields["title"].required = False
 
 
-class LineForm(NamedBlankChoiceMixin, forms.ModelForm):
+class ContractLineForm(NamedBlankChoiceMixin, forms.ModelForm):
     class Meta:
         model = ContractLine
         fields = list(LINE_FIELDS)
@@ -204,7 +197,7 @@ class MilestoneForm(NamedBlankChoiceMixin, forms.ModelForm):
         self.fields["amount"].required = False
 
 
-LineFormSet = forms.formset_factory(LineForm, extra=2, can_delete=True)
+ContractLineFormSet = forms.formset_factory(ContractLineForm, extra=2, can_delete=True)
 MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=2, can_delete=True)
 
 

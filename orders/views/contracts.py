@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 from customers.models import Customer
 from orders.forms import (
     ContractForm,
+    ContractLineFormSet,
     DayForm,
-    LineFormSet,
     MilestoneFormSet,
     StandaloneContractForm,
     SupplementForm,
@@ -103,7 +103,7 @@ def contract_create(request):
     _require_write(request)
     customers = Customer.objects.visible_to(request.user).order_by("name")
     form = StandaloneContractForm(posted(request), customers=customers)
-    lines = LineFormSet(posted(request), prefix="lines")
+    lines = ContractLineFormSet(posted(request), prefix="lines")
     if request.method == "POST" and form.is_valid() and lines.is_valid():
         data = form.cleaned_data
         try:
@@ -162,7 +162,7 @@ def contract_edit(request, pk: int):
     form = ContractForm(
         posted(request), instance=Contract(**{k: getattr(contract, k) for k in CONTRACT_FIELDS})
     )
-    lines = LineFormSet(posted(request), prefix="lines", initial=_lines_initial(contract))
+    lines = ContractLineFormSet(posted(request), prefix="lines", initial=_lines_initial(contract))
     if request.method == "POST" and form.is_valid() and lines.is_valid():
         try:
             services.contract_update(
@@ -279,7 +279,7 @@ def contract_supplement(request, pk: int):
         instance=Contract(**{k: getattr(contract, k) for k in CONTRACT_FIELDS}),
         initial={"signed_on": timezone.localdate()},
     )
-    lines = LineFormSet(posted(request), prefix="lines", initial=_lines_initial(contract))
+    lines = ContractLineFormSet(posted(request), prefix="lines", initial=_lines_initial(contract))
     plan = MilestoneFormSet(
         posted(request), prefix="milestones", initial=_milestones_initial(unraised)
     )
