@@ -12,11 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.models import Customer
-from orders.models import Order, Product
-from orders.services import credit, orders, transitions
+from orders.models import LegalEntity, Order, Product
+from orders.services import contracts, credit, milestones, orders, transitions
 from orders.services.orders import LineInput
 from salesops.accounts.models import User
 from salesops.core.errors import ServiceError
+from salesops.core.workdays import supported_years
 
 PRODUCTS = [
     # sku, name, product line, unit, list price, cost
@@ -124,6 +125,8 @@ def seed_orders(*, today=None) -> int:
         if status in ("confirmed", "production", "shipped"):
             level, reason = ALERTS[index % len(ALERTS)]
             orders.order_alert_set(actor=rep, order=order, level=level, reason=reason)
+        if status in ("closed", "accepted", "delivered", "shipped"):
+            _contract(order, rep=rep, signed_on=started + timedelta(days=1), today=today)
         if status == "confirmed" and not changed:
             changed = True
             orders.order_change_request(
@@ -155,3 +158,53 @@ def _walk(order: Order, *, rep, to: str, started, today, rng) -> Order:
     if to == "accepted":
         return order
     return transitions.order_close(actor=rep, order=order, now=_at(today))
+
+
+def _our_entity() -> LegalEntity:
+    entity = LegalEntity.objects.filter(default=True).first()
+    if entity is None:
+        entity = contracts.legal_entity_save(
+            entity=LegalEntity(
+                name="上海赛欧工业自动化有限公司",
+                credit_code="91310115MA1H7A2X3K",
+                address="上海市浦东新区张江高科技园区碧波路 690 号",
+                legal_representative="周海峰",
+                phone="021-5080 1234",
+                bank="招商银行上海张江支行",
+                bank_account="1219 0876 5410 001",
+                default=True,
+            )
+        )
+    return entity
+
+
+def _contract(order: Order, *, rep, signed_on, today) -> None:
+    """The order's contract: 30% on signing, 60% within 5 working days of acceptance (calendar
+    days when today is past the official calendar's data), 10% retention a year after
+    acceptance; signed the day after the order, which raises the receivables its signing and
+    the order's delivery and acceptance reached."""
+    _our_entity()
+    working = today.year < supported_years()[1]
+    contract = contracts.contract_draft_from_order(actor=rep, order=order, today=today)
+    milestones.milestone_plan_set(
+        actor=rep,
+        contract=contract,
+        milestones=[
+            {"name": "预付款", "percent": Decimal(30), "trigger": "signing", "offset": 0},
+            {
+                "name": "验收款",
+                "percent": Decimal(60),
+                "trigger": "acceptance",
+                "offset": 5,
+                "offset_kind": "working" if working else "calendar",
+            },
+            {
+                "name": "质保金",
+                "percent": Decimal(10),
+                "trigger": "warranty",
+                "offset": 0,
+                "retention": True,
+            },
+        ],
+    )
+    contracts.contract_sign(actor=rep, contract=contract, signed_on=signed_on, today=today)

@@ -1,5 +1,6 @@
 """seed_demo: the demo users and teams, idempotent, and never under production settings."""
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -7,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from customers.models import Customer
-from orders.models import Order, OrderChange, OrderEvent, Product
+from orders.models import Contract, Order, OrderChange, OrderEvent, Product
 from salesops.accounts.models import Team, User
 from salesops.accounts.roles import Role
 from salesops.core.models import Notification
@@ -79,6 +80,24 @@ class TestOnceSeeded:
         closed = Order.objects.filter(status="closed").first()
         steps = list(closed.events.filter(kind="status").values_list("to_status", flat=True))
         assert steps == ["confirmed", "production", "shipped", "delivered", "accepted", "closed"]
+
+    def test_seed_demo_contracts_raised_their_milestones_receivables(self, seeded):
+        # the shipped, delivered, accepted and closed orders have a signed contract
+        shipped_on = Order.objects.filter(status__in=["shipped", "delivered", "accepted", "closed"])
+        contracts = Contract.objects.filter(order__in=shipped_on)
+        assert contracts.count() == shipped_on.count() > 0
+        # signing raised 30% everywhere, acceptance 60% and the retention 10% where accepted
+        for contract in contracts.select_related("order"):
+            raised = {
+                m.trigger: m.receivable.amount
+                for m in contract.milestones.select_related("receivable")
+                if m.receivable_id
+            }
+            accepted = contract.order.status in ("accepted", "closed")
+            expected = {"signing"} | ({"acceptance", "warranty"} if accepted else set())
+            assert set(raised) == expected
+            assert sum(raised.values()) == contract.order.invoiced
+            assert raised["signing"] == (contract.total * 3 / 10).quantize(Decimal("0.01"))
 
     def test_seed_demo_twice_changes_nothing_the_second_time(self, seeded):
         first = snapshot()  # after the first run, in the fixture
