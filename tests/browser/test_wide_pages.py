@@ -25,7 +25,28 @@ PAGES = [
     ("manager1", "/followups/compliance/", "[data-testid=compliance]"),
     ("manager1", "/followups/due/", "main"),
     ("manager1", "/opportunities/board/", "[data-testid=board]"),
+    ("manager1", "/orders/", "main"),
+    ("manager1", "/orders/contracts/", "main"),
 ]
+
+
+def detail_pages():
+    """An accepted or closed order of manager1's team and its contract (milestones with their
+    receivables)."""
+    from orders.models import Contract
+
+    contract = (
+        Contract.objects.filter(
+            order__status__in=["accepted", "closed"],
+            customer__owner__username__in=["rep1", "rep2", "manager1"],
+        )
+        .order_by("pk")
+        .first()
+    )
+    return [
+        ("manager1", f"/orders/{contract.order_id}/", "main table"),
+        ("manager1", f"/orders/contracts/{contract.pk}/", "main table"),
+    ]
 
 NO_PAGE_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
 # Each table's first cells: laid out inside the viewport, not pushed off by the other columns.
@@ -53,12 +74,13 @@ def context_for(browser):
 
 def test_wide_pages_fit_a_phone_and_a_desktop(live_server, context_for):
     seed_demo()
+    details = detail_pages()
     for size, viewport in VIEWPORTS.items():
         pages = {}
         for username in ("finance1", "manager1"):
             pages[username] = context_for(viewport)
             log_in(pages[username], live_server.url, username)
-        for username, path, key in PAGES:
+        for username, path, key in PAGES + details:
             page = pages[username]
             response = page.goto(f"{live_server.url}{path}")
             assert response.status == 200, path
