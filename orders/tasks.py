@@ -10,3 +10,8 @@ from salesops.core.scheduling import job_day
 @shared_task(acks_late=True)
 def customer_retier(as_of: str | None = None) -> str:
     return str(jobs.customer_retier(as_of=job_day(as_of)))
+
+
+@shared_task(acks_late=True)
+def customer_revenue_refresh(as_of: str | None = None) -> str:
+    return str(jobs.customer_revenue_refresh(as_of=job_day(as_of)))

@@ -44,6 +44,11 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "orders.tasks.customer_retier",
         "schedule": crontab(hour=2, minute=0, day_of_month=1, month_of_year="1,4,7,10"),
     },
+    # Nightly at 02:30: each customer's trailing 12-month revenue from its accepted orders.
+    "customer_revenue_refresh": {
+        "task": "orders.tasks.customer_revenue_refresh",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Daily at 03:30: drop read notifications older than the retention period.
     "notification_prune": {
         "task": "salesops.core.tasks.notification_prune",

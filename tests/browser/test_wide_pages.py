@@ -48,6 +48,7 @@ def detail_pages():
         ("manager1", f"/orders/contracts/{contract.pk}/", "main table"),
     ]
 
+
 NO_PAGE_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
 # Each table's first cells: laid out inside the viewport, not pushed off by the other columns.
 FIRST_CELLS_IN_VIEW = """() => [...document.querySelectorAll('main table')].every(table =>

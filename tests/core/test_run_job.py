@@ -51,7 +51,7 @@ def run(*args) -> str:
 
 def test_every_registered_job_resolves_to_its_service():
     from customers.jobs import customer_release_idle, followup_remind
-    from orders.jobs import customer_retier
+    from orders.jobs import customer_retier, customer_revenue_refresh
     from receivables.jobs import aging_snapshot_take, receivable_escalate
     from salesops.core.jobs import heartbeat_record, notification_prune
 
@@ -61,6 +61,7 @@ def test_every_registered_job_resolves_to_its_service():
         "aging_snapshot_take",
         "customer_release_idle",
         "customer_retier",
+        "customer_revenue_refresh",
         "followup_remind",
         "heartbeat_record",
         "notification_prune",
@@ -73,6 +74,7 @@ def test_every_registered_job_resolves_to_its_service():
     assert registry["heartbeat_record"] is heartbeat_record
     assert registry["notification_prune"] is notification_prune
     assert registry["customer_retier"] is customer_retier
+    assert registry["customer_revenue_refresh"] is customer_revenue_refresh
 
 
 def test_the_registry_refuses_an_unknown_job():

@@ -146,3 +146,24 @@ def test_two_workers_at_once_leave_one_set_of_changes_and_one_digest():
     assert Notification.objects.count() == 1
     assert tiers() == "AAABBBCCDD"
     assert Customer.objects.get(name="客户0").trailing_revenue == Decimal("500.00")
+
+
+def test_the_nightly_refresh_sets_yesterdays_trailing_revenue_and_a_rerun_changes_nothing(db):
+    # given an order accepted on 2026-12-01 and one accepted a year and a day before it
+    owner = UserFactory(role="rep")
+    recent, old = CustomerFactory(owner=owner), CustomerFactory(owner=owner)
+    order(recent, "1234.56", accepted_on=date(2026, 12, 1))
+    order(old, "500", accepted_on=date(2025, 12, 1))
+    Customer.objects.filter(pk=old.pk).update(trailing_revenue=Decimal("500"))
+    # when the nightly job runs on 2026-12-02 (revenue of 2025-12-02 .. 2026-12-01)
+    result = jobs.customer_revenue_refresh(as_of=date(2026, 12, 2))
+    # then the recent order counts, the old one has left the window, tiers are untouched
+    assert str(result) == "trailing revenue to 2026-12-01: 2 customers changed"
+    assert Customer.objects.get(pk=recent.pk).trailing_revenue == Decimal("1234.56")
+    assert Customer.objects.get(pk=old.pk).trailing_revenue == Decimal("0")
+    assert TierChange.objects.count() == 0
+    # and its task and a rerun change nothing more
+    assert tasks.customer_revenue_refresh("2026-12-02") == (
+        "trailing revenue to 2026-12-01: 0 customers changed"
+    )
+    assert BEAT_SCHEDULE["customer_revenue_refresh"]["schedule"] == crontab(hour=2, minute=30)
