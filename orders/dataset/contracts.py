@@ -71,6 +71,8 @@ class Contracts:
             accepted,
             customer.seller,
             plan.at(signed, 10),
+            None,
+            "",
         )
         for pid, quantity, price, discount, amount, net, tax, position in order_lines:
             self.cline_id += 1
@@ -162,7 +164,7 @@ CONTRACT_COLUMNS = (  # noqa: SIM905
     "seller_credit_code seller_address seller_legal_representative buyer_name buyer_credit_code "
     "buyer_address buyer_legal_representative delivery_address acceptance_window_hours "
     "warranty_months penalty_daily_rate total_net total_tax total signed_on delivered_on "
-    "accepted_on created_by_id created_at"
+    "accepted_on created_by_id created_at terminated_on termination_reason"
 ).split()
 CONTRACT_LINE_COLUMNS = (  # noqa: SIM905
     "id contract_id product_id description unit quantity unit_price discount tax_rate amount "
