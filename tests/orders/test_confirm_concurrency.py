@@ -16,7 +16,7 @@ from orders.selectors import credit as credit_selectors
 from orders.services import credit as credit_services
 from orders.services.credit import order_confirm
 from orders.services.orders import LineInput, order_create
-from tests.receivables.test_concurrency import run_together
+from tests.threads import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 D = Decimal

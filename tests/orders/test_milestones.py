@@ -3,13 +3,12 @@ receivable exactly once, with the amount and the due date the plan gives, also w
 twice or by two threads at once; a plan that does not add up or a due date past the calendar
 data is refused and nothing is written."""
 
-import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from orders.models import Contract, Order, PaymentMilestone
 from orders.services.contracts import (
@@ -22,6 +21,7 @@ from orders.services.milestones import milestone_plan_set, milestones_reach
 from receivables.models import Receivable
 from receivables.services import receivable_create
 from tests.orders.contract_helpers import PLAN, buyer, draft, order_for, our_entity
+from tests.threads import run_together
 
 D = Decimal
 TODAY = date(2026, 11, 20)
@@ -267,30 +267,6 @@ def test_reps_still_cannot_create_receivables_by_hand(org, customers):
             raised_by_milestone=True,
         )
     assert not Receivable.objects.exists()
-
-
-def run_together(count, work):
-    barrier = threading.Barrier(count)
-    results, errors, lock = [], [], threading.Lock()
-
-    def target(index):
-        try:
-            barrier.wait(timeout=30)
-            outcome = work(index)
-            with lock:
-                results.append(outcome)
-        except Exception as exc:
-            with lock:
-                errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,14 +2,13 @@
 double-submitted form records one payment. Row locks (SELECT ... FOR UPDATE) do the work; the
 CHECK constraints would reject anything they let through."""
 
-import threading
 import uuid
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Sum
 
 from customers.services.customers import customer_create
@@ -20,35 +19,10 @@ from receivables.services import (
     payment_record,
     receivable_create,
 )
+from tests.threads import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 D = Decimal
-
-
-def run_together(count, work):
-    """Start `count` threads at the same instant; return (results, errors)."""
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-    lock = threading.Lock()
-
-    def target(index):
-        try:
-            barrier.wait(timeout=30)
-            outcome = work(index)
-            with lock:
-                results.append(outcome)
-        except Exception as exc:
-            with lock:
-                errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
 
 
 @pytest.fixture
