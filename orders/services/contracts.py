@@ -282,6 +282,11 @@ def contract_sign(
     contract = contract_locked(contract)
     if contract.status != Contract.Status.DRAFT:
         raise ServiceError(_("This contract is already signed."))
+    if contract.order_id and contract.order.status == Order.Status.CANCELLED:
+        raise ServiceError(
+            _("Order %(number)s was cancelled; its contract is not signed (terminate it).")
+            % {"number": contract.order.number}
+        )
     _check_day(signed_on, _today(today), "signed_on")
     milestones = list(contract.milestones.order_by("sequence"))
     plan_apply(total=contract.total, milestones=milestones)
