@@ -18,7 +18,7 @@ from opportunities.models import Opportunity
 from opportunities.querysets import COMMITTED_LEVEL
 from orders.models import Order, OrderChange, OrderEvent, OrderLine, OrderSettings, Product
 from orders.querysets import COMMITTED
-from orders.rules.amounts import ZERO, Amounts, line_amounts, order_totals
+from orders.rules.amounts import MAX_AMOUNT, ZERO, Amounts, line_amounts, order_totals
 from salesops.accounts.access import can_write
 from salesops.core.errors import NotPermitted, ServiceError
 
@@ -135,6 +135,8 @@ def _write_lines(order: Order, lines: list[OrderLine]) -> None:
     totals = order_totals(
         Amounts(amount=x.amount, net=x.amount_net, tax=x.amount_tax) for x in lines
     )
+    if totals.amount > MAX_AMOUNT:
+        raise ServiceError(_("The lines add up to more than an order can hold."), field="lines")
     order.total, order.total_net, order.total_tax = totals.amount, totals.net, totals.tax
 
 
