@@ -272,6 +272,10 @@ def order_change_request(
     for name in EDITABLE:
         if getattr(order, name) != old[name]:
             before[name], after[name] = _as_text(old[name]), _as_text(getattr(order, name))
+    if lines is not None and not lines:
+        raise ServiceError(
+            _("A confirmed order keeps at least one line; cancel it instead."), field="lines"
+        )
     if lines is not None:
         old_lines, old_total = _line_snapshot(order), order.total
         _write_lines(order, _build_lines(list(lines)))

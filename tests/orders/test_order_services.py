@@ -218,3 +218,11 @@ def test_contract_lines_whose_sum_no_contract_can_hold_are_refused(org):
     big = [{**LINE, "quantity": D("9999999"), "unit_price": D("99999")}] * 2
     with pytest.raises(ValidationError, match="lines"):
         contract_draft(actor=org["rep1"], customer=buyer(org), lines=big, delivery_address="北京")
+
+
+def test_a_change_request_does_not_take_every_line_off_a_confirmed_order(org, confirmed):
+    with pytest.raises(ValidationError) as refused:
+        order_change_request(actor=org["rep1"], order=confirmed, reason="客户删减", lines=[])
+    assert "lines" in refused.value.message_dict
+    confirmed.refresh_from_db()
+    assert (confirmed.total, confirmed.lines.count()) == (D("11300.00"), 1)
