@@ -18,7 +18,14 @@ from opportunities.selectors import deals as selectors
 from opportunities.services import contacts, deals, stages
 from orders.selectors.contracts import contracts_of
 from salesops.accounts.access import can_write
-from salesops.core.http import paginate_keys, query_choice, query_int, show_refusal, warn_bad_param
+from salesops.core.http import (
+    paginate_keys,
+    query_choice,
+    query_int,
+    query_text,
+    show_refusal,
+    warn_bad_param,
+)
 from salesops.core.http import posted as _posted
 
 
@@ -40,7 +47,7 @@ def opportunity_list(request):
         high=COLLECTED_LEVEL,
     )
     deals_found, totals = selectors.opportunity_search(
-        user=request.user, status=status, level=level, q=request.GET.get("q", "")
+        user=request.user, status=status, level=level, q=query_text(request)
     )
     return render(
         request,

@@ -35,6 +35,10 @@ def line_amounts(
     return Amounts(amount=amount, net=net, tax=amount - net)
 
 
+# The largest amount a money column (14 digits, 2 decimals) holds.
+MAX_AMOUNT = Decimal("999999999999.99")
+
+
 def order_totals(lines: Iterable[Amounts]) -> Amounts:
     """The order's totals: the sums of its lines' figures."""
     amount = net = tax = ZERO

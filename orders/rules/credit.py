@@ -28,7 +28,7 @@ class CreditFigures:
     group_flagged: bool
     open_receivables: Decimal
     committed_uninvoiced: Decimal  # other committed orders: total − invoiced
-    order_total: Decimal
+    order_total: Decimal  # this order, less what its contract raised already (invoiced)
     prepayment: Decimal
     has_guarantee: bool
 

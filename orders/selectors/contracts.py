@@ -91,12 +91,13 @@ def milestones_beyond_calendar(
     for milestone in milestones:
         if milestone.receivable_id or milestone.offset_kind != "working":
             continue
-        if milestone.trigger == PaymentMilestone.Trigger.FIXED_DATE:
-            start = milestone.fixed_date
-        else:
-            start = _expected_start(contract, milestone, today)
         try:
+            if milestone.trigger == PaymentMilestone.Trigger.FIXED_DATE:
+                start = milestone.fixed_date
+            else:
+                start = _expected_start(contract, milestone, today)
             due_day(start=start, offset=milestone.offset, working_days=True)
-        except WorkdayCalendarError:
+        except (WorkdayCalendarError, OverflowError, ValueError):
+            # past the calendar data, or even past year 9999 (a date typed as 9999-12-31)
             flagged.add(milestone.sequence)
     return flagged

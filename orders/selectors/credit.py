@@ -28,7 +28,9 @@ def customer_exposure(*, customer, exclude_order=None) -> tuple[Decimal, Decimal
 
 def order_credit_check(*, order: Order, customer, as_of: date) -> CreditCheck:
     """The check as it stands now for an order already fetched in scope; `customer` is its
-    customer (locked by the confirmation, so its hold and limit are current)."""
+    customer (locked by the confirmation, so its hold and limit are current). The order counts
+    with its part not yet invoiced: a contract signed before the confirmation raised the rest,
+    which is counted among the open receivables."""
     open_receivables, uninvoiced = customer_exposure(customer=customer, exclude_order=order)
     return credit_check(
         CreditFigures(
@@ -38,7 +40,8 @@ def order_credit_check(*, order: Order, customer, as_of: date) -> CreditCheck:
             group_flagged=group_flagged(customer=customer, as_of=as_of),
             open_receivables=open_receivables,
             committed_uninvoiced=uninvoiced,
-            order_total=order.total,
+            # What its signed contract raised already is among the open receivables.
+            order_total=order.total - order.invoiced,
             prepayment=order.prepayment,
             has_guarantee=bool(order.guarantee.strip()),
         )

@@ -18,7 +18,7 @@ from orders.models import (
     OrderSettings,
     PaymentMilestone,
 )
-from orders.rules.amounts import Amounts, line_amounts, order_totals
+from orders.rules.amounts import MAX_AMOUNT, Amounts, line_amounts, order_totals
 from orders.services.milestones import (
     LIVE,
     Trigger,
@@ -106,11 +106,13 @@ def lines_build(contract: Contract, lines: list[dict]) -> list[ContractLine]:
 
 def lines_store(contract: Contract, lines: list[ContractLine]) -> None:
     """Replace the contract's lines and keep its totals the sums of them."""
-    ContractLine.objects.filter(contract=contract).delete()
-    ContractLine.objects.bulk_create(lines)
     sums = order_totals(
         Amounts(amount=line.amount, net=line.amount_net, tax=line.amount_tax) for line in lines
     )
+    if sums.amount > MAX_AMOUNT:
+        raise ServiceError(_("The lines add up to more than a contract can hold."), field="lines")
+    ContractLine.objects.filter(contract=contract).delete()
+    ContractLine.objects.bulk_create(lines)
     contract.total, contract.total_net, contract.total_tax = sums.amount, sums.net, sums.tax
 
 
@@ -282,6 +284,11 @@ def contract_sign(
     contract = contract_locked(contract)
     if contract.status != Contract.Status.DRAFT:
         raise ServiceError(_("This contract is already signed."))
+    if contract.order_id and contract.order.status == Order.Status.CANCELLED:
+        raise ServiceError(
+            _("Order %(number)s was cancelled; its contract is not signed (terminate it).")
+            % {"number": contract.order.number}
+        )
     _check_day(signed_on, _today(today), "signed_on")
     milestones = list(contract.milestones.order_by("sequence"))
     plan_apply(total=contract.total, milestones=milestones)

@@ -6,7 +6,7 @@ services call it when a contract is signed, delivered or accepted. Rows are lock
 everywhere: the order, then its contract, then the contract's milestones.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -128,6 +128,14 @@ def milestone_build(contract: Contract, sequence: int, spec: dict) -> PaymentMil
             field="milestones",
         )
     milestone.full_clean(exclude=["contract", "receivable"], validate_unique=False)
+    if milestone.trigger == Trigger.FIXED_DATE and date.max - milestone.fixed_date < timedelta(
+        days=milestone.offset
+    ):
+        raise ServiceError(
+            _("Milestone %(position)s: its due date would be past the year 9999.")
+            % {"position": sequence},
+            field="milestones",
+        )
     return milestone
 
 

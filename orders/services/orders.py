@@ -18,7 +18,7 @@ from opportunities.models import Opportunity
 from opportunities.querysets import COMMITTED_LEVEL
 from orders.models import Order, OrderChange, OrderEvent, OrderLine, OrderSettings, Product
 from orders.querysets import COMMITTED
-from orders.rules.amounts import ZERO, Amounts, line_amounts, order_totals
+from orders.rules.amounts import MAX_AMOUNT, ZERO, Amounts, line_amounts, order_totals
 from salesops.accounts.access import can_write
 from salesops.core.errors import NotPermitted, ServiceError
 
@@ -135,6 +135,8 @@ def _write_lines(order: Order, lines: list[OrderLine]) -> None:
     totals = order_totals(
         Amounts(amount=x.amount, net=x.amount_net, tax=x.amount_tax) for x in lines
     )
+    if totals.amount > MAX_AMOUNT:
+        raise ServiceError(_("The lines add up to more than an order can hold."), field="lines")
     order.total, order.total_net, order.total_tax = totals.amount, totals.net, totals.tax
 
 
@@ -270,6 +272,10 @@ def order_change_request(
     for name in EDITABLE:
         if getattr(order, name) != old[name]:
             before[name], after[name] = _as_text(old[name]), _as_text(getattr(order, name))
+    if lines is not None and not lines:
+        raise ServiceError(
+            _("A confirmed order keeps at least one line; cancel it instead."), field="lines"
+        )
     if lines is not None:
         old_lines, old_total = _line_snapshot(order), order.total
         _write_lines(order, _build_lines(list(lines)))

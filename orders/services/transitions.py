@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders.models import Order, OrderEvent
+from orders.models import Contract, Order, OrderEvent
 from orders.services import milestones
 from orders.services.orders import event, lock, require_sales
 from salesops.core.errors import ServiceError
@@ -108,7 +108,8 @@ def order_close(*, actor, order: Order, now=None) -> Order:
 @transaction.atomic
 def order_cancel(*, actor, order: Order, reason: str) -> Order:
     """Cancel a draft, confirmed or in-production order, with the reason; an order with
-    receivables raised already is not cancelled here (finance voids those first)."""
+    receivables raised already is not cancelled here (finance voids those first), nor one whose
+    contract is signed and not terminated (its milestones would still raise receivables)."""
     require_sales(actor)
     order = lock(order)
     reason = (reason or "").strip()
@@ -125,6 +126,14 @@ def order_cancel(*, actor, order: Order, reason: str) -> Order:
     if order.invoiced > 0:
         raise ServiceError(
             _("Receivables were already raised for this order; it cannot be cancelled.")
+        )
+    if Contract.objects.filter(order=order, status__in=milestones.LIVE).exists():
+        raise ServiceError(
+            _(
+                "Order %(number)s has a signed contract, which would go on raising its "
+                "receivables; terminate the contract first."
+            )
+            % {"number": order.number}
         )
     _step(order, actor=actor, expected=order.status, to=S.CANCELLED, note=reason)
     order.cancel_reason = reason[:300]

@@ -29,7 +29,7 @@ from orders.services.contracts import CONTRACT_FIELDS, LINE_FIELDS
 from orders.services.milestones import MILESTONE_FIELDS, milestone_plan_set
 from orders.services.supplements import supplement_record
 from salesops.accounts.access import can_write
-from salesops.core.http import paginate, posted, query_choice, show_refusal
+from salesops.core.http import paginate, posted, query_choice, query_text, show_refusal
 from salesops.core.money import yuan_in_capitals
 from salesops.core.pdf import pdf_response, render_pdf
 
@@ -53,7 +53,7 @@ def contract_list(request):
         request, "status", selectors.CONTRACT_STATES, default="", label=_("Status")
     )
     contracts = selectors.contract_list(
-        user=request.user, status=status, search=request.GET.get("q", "").strip()
+        user=request.user, status=status, search=query_text(request)
     )
     return render(
         request,

@@ -38,6 +38,7 @@ from salesops.core.http import (
     query_choice,
     query_date,
     query_int,
+    query_text,
     show_refusal,
 )
 from salesops.core.periods import period_range
@@ -55,7 +56,7 @@ def _list_query(request) -> dict:
     owner_id = query_int(request, "owner", default=None, label=_("Sales rep"), low=1)
     if owners is not None and owner_id:
         owner = owners.filter(pk=owner_id).first()
-    filters = {"status": status, "alert": alert, "owner": owner, "search": request.GET.get("q", "")}
+    filters = {"status": status, "alert": alert, "owner": owner, "search": query_text(request)}
     customer_id = query_int(request, "customer", default=None, label=_("Customer"), low=1)
     if customer_id:
         filters["customer"] = customer_id

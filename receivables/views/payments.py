@@ -18,7 +18,7 @@ from receivables.models import Payment
 from receivables.selectors import ledger
 from salesops.accounts.access import can_write
 from salesops.core.errors import ServiceError
-from salesops.core.http import paginate, posted, show_refusal
+from salesops.core.http import paginate, posted, query_text, show_refusal
 from salesops.core.money import read_yuan
 from salesops.core.templatetags.money import yuan
 
@@ -32,7 +32,7 @@ def _payment(request, pk: int) -> Payment:
 
 @login_required
 def payment_list(request):
-    payments = ledger.payment_list(user=request.user, search=request.GET.get("q", ""))
+    payments = ledger.payment_list(user=request.user, search=query_text(request))
     return render(
         request,
         "receivables/payment_list.html",

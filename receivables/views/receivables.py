@@ -14,7 +14,7 @@ from receivables.forms import ReceivableForm, WriteOffForm
 from receivables.selectors import ledger
 from receivables.selectors.statements import receivable_penalties
 from salesops.accounts.access import can_write
-from salesops.core.http import paginate, posted, query_choice, show_refusal
+from salesops.core.http import paginate, posted, query_choice, query_text, show_refusal
 
 
 @login_required
@@ -24,7 +24,7 @@ def receivable_list(request):
     )
     today = timezone.localdate()
     receivables = ledger.receivable_list(
-        user=request.user, state=state, search=request.GET.get("q", ""), as_of=today
+        user=request.user, state=state, search=query_text(request), as_of=today
     )
     return render(
         request,

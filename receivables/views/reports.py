@@ -20,6 +20,7 @@ from salesops.core.http import (
     query_choice,
     query_date,
     query_int,
+    query_text,
     warn_bad_param,
 )
 
@@ -87,7 +88,7 @@ def _collection_query(request) -> dict:
             request, "min_days", default=1, label=_("Overdue at least"), low=1, high=36500
         ),
         "owner": owner,
-        "search": request.GET.get("q", "").strip(),
+        "search": query_text(request),
     }
 
 

@@ -64,6 +64,12 @@ def warn_bad_param(request, label, raw: str) -> None:
     )
 
 
+def query_text(request, name: str = "q") -> str:
+    """A free-text query parameter (a search), stripped; NUL characters, which PostgreSQL
+    text cannot hold (a 500 when searched for), are dropped."""
+    return request.GET.get(name, "").replace("\x00", "").strip()
+
+
 def query_date(request, name: str, *, default: date, label) -> date:
     """A YYYY-MM-DD query parameter; `default` (with a message) when malformed."""
     raw = request.GET.get(name, "").strip()

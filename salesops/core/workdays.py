@@ -45,6 +45,8 @@ def add_working_days(start: date, n: int) -> date:
         raise ValueError("n must not be negative")
     day = start
     while n:
+        if day == date.max:  # the last day Python knows is past any calendar data
+            is_working_day(day)
         day += timedelta(days=1)
         if is_working_day(day):
             n -= 1

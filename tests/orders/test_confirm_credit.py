@@ -60,6 +60,16 @@ def test_invoiced_part_of_a_committed_order_is_not_counted_twice(org, buyer, dra
     assert order_confirm(actor=org["rep1"], order=draft()).status == Order.Status.CONFIRMED
 
 
+def test_the_part_of_this_order_its_signed_contract_raised_is_not_counted_twice(org, buyer, draft):
+    # A draft of 11,300.00 whose contract was signed before the order is confirmed: the signing
+    # milestone's receivable is open, so only the rest of the order is still uninvoiced.
+    order = draft()
+    owe(org, buyer, "88700.00")  # exposure exactly at the limit with the whole order
+    Order.objects.filter(pk=order.pk).update(invoiced=D("3390.00"))
+    owe(org, buyer, "3390.00", number="HT20260001-01")
+    assert order_confirm(actor=org["rep1"], order=order).status == Order.Status.CONFIRMED
+
+
 def test_no_credit_limit_means_no_credit(org, draft):
     cash_only = CustomerFactory(owner=org["rep1"], credit_limit=D("0"))
     message = refused(org["rep1"], draft(customer=cash_only))

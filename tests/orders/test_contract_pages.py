@@ -5,12 +5,18 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from orders.models import Contract, LegalEntity, SupplementaryAgreement
+from orders.models import Contract, LegalEntity, Order, SupplementaryAgreement
 from orders.pdfs import per_ten_thousand
-from orders.services.contracts import contract_sign, legal_entity_save
+from orders.services.contracts import (
+    contract_draft_from_order,
+    contract_sign,
+    legal_entity_save,
+)
+from orders.services.milestones import milestone_plan_set
 from tests.orders.contract_helpers import buyer, draft, order_for, our_entity
 from tests.receivables.test_pdfs import pdf_text, poppler  # noqa: F401
 
@@ -125,6 +131,41 @@ def test_the_plan_page_flags_working_days_past_the_calendar_in_advance(client, o
     # acceptance + 12 months is past 2026 whatever today is
     assert response.context["beyond_calendar"] == {2}
     assert 'data-testid="beyond-calendar"' in response.content.decode()
+
+
+def test_dates_at_the_end_of_the_calendar_are_flagged_or_refused_never_a_500(client, org):
+    # the promised delivery and a fixed date typed near 9999-12-31: counting on from them leaves
+    # the dates Python knows
+    our_entity()
+    order = order_for(buyer(org))
+    Order.objects.filter(pk=order.pk).update(delivery_date=date(9999, 12, 31))
+    contract = contract_draft_from_order(actor=org["rep1"], order=order, today=date(2026, 3, 2))
+    working = {"offset": 5, "offset_kind": "working"}
+    plan = [
+        {"name": "验收款", "percent": D("40"), "trigger": "acceptance", **working},
+        {"name": "质保金", "percent": D("30"), "trigger": "warranty", **working},
+        {
+            "name": "定期款",
+            "percent": D("30"),
+            "trigger": "fixed",
+            "fixed_date": date(9999, 12, 30),
+            "offset": 1,
+            "offset_kind": "working",
+        },
+    ]
+    milestone_plan_set(actor=org["rep1"], contract=contract, milestones=plan)
+    client.force_login(org["rep1"])
+    for name in ("contract_detail", "contract_milestones"):
+        response = client.get(reverse(name, args=[contract.pk]))
+        assert response.status_code == 200
+        assert response.context["beyond_calendar"] == {1, 2, 3}
+    with pytest.raises(ValidationError):
+        contract_sign(actor=org["rep1"], contract=contract, signed_on=date(2026, 3, 5))
+    # a due date past 9999-12-31 is refused with the plan, and nothing is written
+    plan[2] = {**plan[2], "fixed_date": date(9999, 12, 31), "offset_kind": "calendar"}
+    with pytest.raises(ValidationError, match="9999"):
+        milestone_plan_set(actor=org["rep1"], contract=contract, milestones=plan)
+    assert contract.milestones.get(sequence=3).fixed_date == date(9999, 12, 30)
 
 
 def test_sign_and_supplement_through_the_pages(client, org):

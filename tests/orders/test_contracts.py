@@ -18,6 +18,7 @@ from orders.services.contracts import (
     contract_update,
 )
 from orders.services.milestones import milestone_plan_set
+from orders.services.transitions import order_cancel
 from receivables.models import Receivable
 from tests.orders.contract_helpers import LINE, PLAN, buyer, draft, order_for, our_entity, product
 
@@ -236,3 +237,35 @@ def test_lines_of_a_contract_keep_amounts_adding_up(org):
     line = ContractLine.objects.get(contract=contract)
     assert line.amount == line.amount_net + line.amount_tax == D("100000.00")
     assert (line.amount_net, line.amount_tax) == (D("94339.62"), D("5660.38"))
+
+
+def test_a_cancelled_orders_contract_is_not_signed_and_a_signed_contract_keeps_its_order(org):
+    our_entity()
+    order = order_for(buyer(org), status="confirmed")
+    contract = contract_draft_from_order(actor=org["rep1"], order=order, today=date(2026, 3, 2))
+    on_acceptance = [{"name": "验收款", "percent": D("100"), "trigger": "acceptance"}]
+    milestone_plan_set(actor=org["rep1"], contract=contract, milestones=on_acceptance)
+    order_cancel(actor=org["rep1"], order=order, reason="客户取消")
+    with pytest.raises(ValidationError, match="已取消"):
+        contract_sign(actor=org["rep1"], contract=contract, signed_on=date(2026, 3, 5), today=TODAY)
+    contract.refresh_from_db()
+    assert contract.status == "draft"
+
+    # and the other way round: an order whose contract is signed (nothing raised yet) is not
+    # cancelled while the contract lives, or the contract would go on raising its receivables
+    second = order_for(buyer(org, "rep2"), status="confirmed", number="SO-2")
+    contract = contract_draft_from_order(actor=org["rep2"], order=second, today=date(2026, 3, 2))
+    milestone_plan_set(actor=org["rep2"], contract=contract, milestones=on_acceptance)
+    contract_sign(actor=org["rep2"], contract=contract, signed_on=date(2026, 3, 5), today=TODAY)
+    with pytest.raises(ValidationError, match="终止"):
+        order_cancel(actor=org["rep2"], order=second, reason="客户取消")
+    second.refresh_from_db()
+    assert second.status == "confirmed"
+    contract_terminate(
+        actor=org["rep2"],
+        contract=contract,
+        reason="客户取消",
+        terminated_on=date(2026, 4, 1),
+        today=TODAY,
+    )
+    assert order_cancel(actor=org["rep2"], order=second, reason="客户取消").status == "cancelled"

@@ -209,3 +209,21 @@ def test_the_timeline_lists_events_in_order(client, org, draft):
     assert [e.event.kind for e in timeline] == [OrderEvent.Kind.CREATED] + [
         OrderEvent.Kind.STATUS
     ] * 4
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "order_list",
+        "order_export",
+        "contract_list",
+        "receivable_list",
+        "payment_list",
+        "opportunity_list",
+        "collections",
+    ],
+)
+def test_a_search_with_a_nul_character_is_no_500(client, org, name):
+    client.force_login(org["finance1"] if name == "collections" else org["manager1"])
+    response = client.get(reverse(name), {"q": "泵\x00"})
+    assert response.status_code == 200

@@ -14,6 +14,7 @@ from orders.services.orders import (
     order_alert_clear,
     order_alert_set,
     order_change_request,
+    order_create,
     order_from_opportunity,
     order_update,
 )
@@ -188,3 +189,40 @@ def test_a_deal_outside_the_scope_does_not_become_an_order(org):
     )
     with pytest.raises(PermissionDenied):
         order_from_opportunity(actor=org["rep1"], opportunity=deal)
+
+
+def test_lines_whose_sum_no_order_can_hold_are_refused_not_a_500(org, buyer, product, draft):
+    # each line fits (under ¥10^12), their sum does not
+    big = [LineInput(product=product, quantity=D("9999999"), unit_price=D("99999"))] * 2
+    with pytest.raises(ValidationError, match="lines"):
+        order_create(
+            actor=org["rep1"],
+            customer=buyer,
+            delivery_date=date(2026, 4, 1),
+            order_date=date(2026, 3, 2),
+            lines=big,
+        )
+    assert not Order.objects.exists()
+    order = draft()
+    with pytest.raises(ValidationError, match="lines"):
+        order_update(actor=org["rep1"], order=order, lines=big)
+    order.refresh_from_db()
+    assert order.total == D("11300.00")
+
+
+def test_contract_lines_whose_sum_no_contract_can_hold_are_refused(org):
+    from orders.services.contracts import contract_draft
+    from tests.orders.contract_helpers import LINE, buyer, our_entity
+
+    our_entity()
+    big = [{**LINE, "quantity": D("9999999"), "unit_price": D("99999")}] * 2
+    with pytest.raises(ValidationError, match="lines"):
+        contract_draft(actor=org["rep1"], customer=buyer(org), lines=big, delivery_address="北京")
+
+
+def test_a_change_request_does_not_take_every_line_off_a_confirmed_order(org, confirmed):
+    with pytest.raises(ValidationError) as refused:
+        order_change_request(actor=org["rep1"], order=confirmed, reason="客户删减", lines=[])
+    assert "lines" in refused.value.message_dict
+    confirmed.refresh_from_db()
+    assert (confirmed.total, confirmed.lines.count()) == (D("11300.00"), 1)
