@@ -122,6 +122,12 @@ def _check_opportunity(opportunity, customer: Customer) -> None:
 
 
 def _draft(*, actor, customer: Customer, today: date, owner=None, **fields) -> Contract:
+    if customer.owner_id is None:
+        # Contracts are seen through their customer's owner: one in the pool would be nobody's.
+        raise ServiceError(
+            _("A customer in the pool has no owner; claim it before drafting a contract."),
+            field="customer",
+        )
     seller = _seller()
     contract = Contract(
         number=_next_number(today.year),

@@ -257,7 +257,7 @@ def milestones_reach(*, order=None, contract=None, trigger: str, on: date, actor
         receivable = receivable_create(
             actor=actor,
             customer=contract.customer,
-            number=f"{contract.number}-{milestone.sequence:02d}",
+            number=_free_number(f"{contract.number}-{milestone.sequence:02d}"),
             issue_date=on,
             due_date=due,
             amount=milestone.amount,
@@ -279,6 +279,19 @@ def milestones_reach(*, order=None, contract=None, trigger: str, on: date, actor
             invoiced=Least(F("invoiced") + amount, F("total"))
         )
     return raised
+
+
+def _free_number(number: str) -> str:
+    """The milestone's receivable number, or with -2, -3 … when someone already typed it by hand
+    for another receivable (otherwise that milestone could never be raised)."""
+    taken = set(
+        Receivable.objects.filter(number__startswith=number).values_list("number", flat=True)
+    )
+    candidate, n = number, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{number}-{n}"
+    return candidate
 
 
 def raised_total(contract: Contract) -> Decimal:

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
+from customers.models import Customer
 from orders.models import Contract, ContractLine, PaymentMilestone
 from orders.services.contracts import (
     contract_accept,
@@ -269,3 +271,20 @@ def test_a_cancelled_orders_contract_is_not_signed_and_a_signed_contract_keeps_i
         today=TODAY,
     )
     assert order_cancel(actor=org["rep2"], order=second, reason="客户取消").status == "cancelled"
+
+
+def test_a_pool_customer_gets_no_contract_until_claimed(org):
+    # given a customer in the pool (no owner), which an admin can see
+    our_entity()
+    customer = buyer(org)
+    Customer.objects.filter(pk=customer.pk).update(owner=None, pool_since=timezone.now())
+    customer.refresh_from_db()
+    # when the admin drafts a contract for it, then it is refused and nothing is written
+    with pytest.raises(ValidationError, match="公海客户没有负责人，请先认领再起草合同"):
+        contract_draft(
+            actor=org["admin"],
+            customer=customer,
+            lines=[{**LINE, "unit_price": D("1")}],
+            delivery_address="x",
+        )
+    assert not Contract.objects.exists()

@@ -300,3 +300,23 @@ def test_two_threads_recording_acceptance_raise_each_receivable_once(org):
     assert Receivable.objects.filter(number__endswith="-02").get().due_date == date(2026, 10, 13)
     assert Order.objects.get(pk=order.pk).invoiced == D("100000.00")
     assert Contract.objects.get(pk=contract.pk).status == "accepted"
+
+
+@pytest.mark.django_db
+def test_a_number_typed_by_hand_before_gets_a_suffix_instead_of_blocking_the_milestone(org):
+    # given the number the signing milestone would take, already used by a manual receivable
+    plan = [{"name": "全款", "percent": D("100"), "trigger": "signing", "offset": 0}]
+    contract = draft(org, plan=plan, total=D("100.00"))
+    receivable_create(
+        actor=org["finance1"],
+        customer=contract.customer,
+        number=f"{contract.number}-01",
+        issue_date=date(2026, 9, 1),
+        due_date=date(2026, 9, 1),
+        amount=D("1.00"),
+    )
+    # when the contract is signed, then its milestone still raises its receivable, as -01-2
+    contract_sign(actor=org["rep1"], contract=contract, signed_on=date(2026, 9, 1), today=TODAY)
+    milestone = PaymentMilestone.objects.get(contract=contract)
+    assert milestone.receivable.number == f"{contract.number}-01-2"
+    assert milestone.receivable.amount == D("100.00")
