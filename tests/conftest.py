@@ -149,8 +149,7 @@ def redis_url() -> str:
 # --- People: two teams, as seed_demo builds them -------------------------------------------------
 
 
-@pytest.fixture
-def org(db):
+def make_org() -> dict:
     """manager1 leads team A (rep1, rep2); manager2 leads team B (rep3); finance1; admin."""
     manager1 = UserFactory(username="manager1", role="manager")
     manager2 = UserFactory(username="manager2", role="manager")
@@ -169,13 +168,24 @@ def org(db):
     return people
 
 
-@pytest.fixture
-def customers(org):
+def make_customers(org: dict) -> dict:
     """One customer per seller, named after its owner."""
     return {
         owner: CustomerFactory(name=f"{owner}的客户", owner=org[owner])
         for owner in ("rep1", "rep2", "rep3", "manager1", "manager2")
     }
+
+
+@pytest.fixture
+def org(db):
+    """manager1 leads team A (rep1, rep2); manager2 leads team B (rep3); finance1; admin."""
+    return make_org()
+
+
+@pytest.fixture
+def customers(org):
+    """One customer per seller, named after its owner."""
+    return make_customers(org)
 
 
 # --- Excel imports ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from orders.models import Product
 from orders.services.orders import LineInput, order_create
 from receivables.services import payment_record, receivable_create
 from salesops.core.models import ImportRun
+from tests.conftest import make_customers, make_org
 from tests.factories import (
     ContactFactory,
     CustomerFactory,
@@ -449,8 +451,23 @@ def contract_fixtures(org, customer) -> dict:
     }
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The matrix's rows, built once per worker inside a transaction rolled back at the end:
+    each test runs in its own savepoint (the function-level `db`), so what a POST changes is
+    undone before the next test, and 700 tests do not each build the same world again."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        org = make_org()
+        yield build_world(org, make_customers(org))
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def fixtures(org, customers):
+def fixtures(world, db):
+    return world
+
+
+def build_world(org, customers) -> dict:
     rep1_customer = customers["rep1"]
     return {
         **org,
