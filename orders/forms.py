@@ -12,14 +12,7 @@ from orders.models import Contract, ContractLine, Order, PaymentMilestone, Produ
 from orders.services.contracts import CONTRACT_FIELDS, LINE_FIELDS
 from orders.services.milestones import MILESTONE_FIELDS
 from orders.services.orders import LineInput
-from salesops.core.forms import NamedBlankChoiceMixin
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from salesops.core.forms import DateInput, NamedBlankChoiceMixin
 
 
 class OrderFieldsForm(NamedBlankChoiceMixin, forms.Form):

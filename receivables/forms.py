@@ -9,15 +9,8 @@ from django.utils.translation import pgettext_lazy
 
 from customers.models import Customer
 from receivables.models import Payment, Receivable
-from salesops.core.forms import NamedBlankChoiceMixin
+from salesops.core.forms import DateInput, NamedBlankChoiceMixin
 from salesops.core.periods import PERIOD_CHOICES, period_range
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class PaymentForm(NamedBlankChoiceMixin, forms.Form):

@@ -21,3 +21,12 @@ class NamedBlankChoiceMixin:
                 field.choices = [
                     (value, label if value == "" else text) for value, text in field.choices
                 ]
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker, with the value as YYYY-MM-DD (what it expects)."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
