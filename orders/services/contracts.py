@@ -28,6 +28,7 @@ from orders.services.milestones import (
     plan_apply,
     require_contract_write,
 )
+from orders.services.orders import check_day
 from receivables.models import ReceivableSettings
 from salesops.core.errors import NotPermitted, ServiceError
 
@@ -270,15 +271,6 @@ def contract_update(
     return contract
 
 
-def _check_day(day: date, today: date, field: str, *, after: date | None = None) -> None:
-    if day > today:
-        raise ServiceError(_("The date cannot be in the future."), field=field)
-    if after is not None and day < after:
-        raise ServiceError(
-            _("The date cannot be before %(day)s.") % {"day": after.isoformat()}, field=field
-        )
-
-
 @transaction.atomic
 def contract_sign(
     *, actor, contract: Contract, signed_on: date, today: date | None = None
@@ -295,7 +287,7 @@ def contract_sign(
             _("Order %(number)s was cancelled; its contract is not signed (terminate it).")
             % {"number": contract.order.number}
         )
-    _check_day(signed_on, _today(today), "signed_on")
+    check_day(signed_on, today=today, field="signed_on")
     milestones = list(contract.milestones.order_by("sequence"))
     plan_apply(total=contract.total, milestones=milestones)
     PaymentMilestone.objects.bulk_update(milestones, ["amount"])
@@ -320,7 +312,7 @@ def contract_deliver(
     contract = contract_locked(contract)
     if contract.status != Contract.Status.SIGNED:
         raise ServiceError(_("Only a signed contract that is not yet delivered can be delivered."))
-    _check_day(delivered_on, _today(today), "delivered_on", after=contract.signed_on)
+    check_day(delivered_on, today=today, field="delivered_on", after=contract.signed_on)
     contract.status, contract.delivered_on = Contract.Status.DELIVERED, delivered_on
     contract.save(update_fields=["status", "delivered_on"])
     milestones_reach(contract=contract, trigger=Trigger.DELIVERY, on=delivered_on, actor=actor)
@@ -337,7 +329,7 @@ def contract_accept(
     contract = contract_locked(contract)
     if contract.status != Contract.Status.DELIVERED:
         raise ServiceError(_("Only a delivered contract can be accepted."))
-    _check_day(accepted_on, _today(today), "accepted_on", after=contract.delivered_on)
+    check_day(accepted_on, today=today, field="accepted_on", after=contract.delivered_on)
     contract.status, contract.accepted_on = Contract.Status.ACCEPTED, accepted_on
     contract.save(update_fields=["status", "accepted_on"])
     milestones_reach(contract=contract, trigger=Trigger.ACCEPTANCE, on=accepted_on, actor=actor)
@@ -356,7 +348,7 @@ def contract_terminate(
         raise ServiceError(_("This contract is already closed."))
     if not reason.strip():
         raise ServiceError(_("Say why the contract is terminated."), field="reason")
-    _check_day(terminated_on, _today(today), "terminated_on", after=contract.signed_on)
+    check_day(terminated_on, today=today, field="terminated_on", after=contract.signed_on)
     contract.status = Contract.Status.TERMINATED
     contract.terminated_on, contract.termination_reason = terminated_on, reason.strip()
     contract.save(update_fields=["status", "terminated_on", "termination_reason"])

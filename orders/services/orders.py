@@ -52,6 +52,25 @@ def require_sales(actor) -> None:
         raise NotPermitted(_("Only sales staff change orders."))
 
 
+def check_day(
+    on: date, *, field: str, today: date | None = None, after: date | None = None, after_label=""
+) -> None:
+    """A day an order or contract step happened on: not after `today` (default: today in
+    Asia/Shanghai) and not before `after`, the previous step's day (named `after_label` in the
+    message when given)."""
+    if on > (today or timezone.localdate()):
+        raise ServiceError(_("The date cannot be in the future."), field=field)
+    if after is not None and on < after:
+        if after_label:
+            message = _("The date cannot be before %(step)s (%(day)s).") % {
+                "step": after_label,
+                "day": after.isoformat(),
+            }
+        else:
+            message = _("The date cannot be before %(day)s.") % {"day": after.isoformat()}
+        raise ServiceError(message, field=field)
+
+
 def lock(order: Order) -> Order:
     """The order row locked for this transaction, re-read (another request may have moved it)."""
     return Order.objects.select_for_update().get(pk=order.pk)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from orders.models import Contract, Order, OrderEvent
 from orders.services import milestones
-from orders.services.orders import event, lock, require_sales
+from orders.services.orders import check_day, event, lock, require_sales
 from salesops.core.errors import ServiceError
 
 S = Order.Status
@@ -38,18 +38,6 @@ def _step(order: Order, *, actor, expected: str, to: str, note: str = "") -> Non
     event(order, OrderEvent.Kind.STATUS, actor=actor, from_status=expected, to_status=to, note=note)
 
 
-def _check_day(on: date, *, after: date | None, field: str, after_label: str) -> None:
-    today = timezone.localdate()
-    if on > today:
-        raise ServiceError(_("The date cannot be in the future."), field=field)
-    if after is not None and on < after:
-        raise ServiceError(
-            _("The date cannot be before %(step)s (%(day)s).")
-            % {"step": after_label, "day": after.isoformat()},
-            field=field,
-        )
-
-
 @transaction.atomic
 def order_start_production(*, actor, order: Order) -> Order:
     require_sales(actor)
@@ -65,7 +53,7 @@ def order_ship(*, actor, order: Order, on: date) -> Order:
     order = lock(order)
     confirmed = timezone.localdate(order.confirmed_at) if order.confirmed_at else None
     _step(order, actor=actor, expected=S.IN_PRODUCTION, to=S.SHIPPED)
-    _check_day(on, after=confirmed, field="on", after_label=_("the confirmation"))
+    check_day(on, after=confirmed, field="on", after_label=_("the confirmation"))
     order.shipped_on = on
     order.save(update_fields=["status", "shipped_on"])
     return order
@@ -76,7 +64,7 @@ def order_deliver(*, actor, order: Order, on: date) -> Order:
     require_sales(actor)
     order = lock(order)
     _step(order, actor=actor, expected=S.SHIPPED, to=S.DELIVERED)
-    _check_day(on, after=order.shipped_on, field="on", after_label=_("the shipment"))
+    check_day(on, after=order.shipped_on, field="on", after_label=_("the shipment"))
     order.delivered_on = on
     order.save(update_fields=["status", "delivered_on"])
     milestones.milestones_reach(order=order, trigger="delivery", on=on, actor=actor)
@@ -88,7 +76,7 @@ def order_accept(*, actor, order: Order, on: date) -> Order:
     require_sales(actor)
     order = lock(order)
     _step(order, actor=actor, expected=S.DELIVERED, to=S.ACCEPTED)
-    _check_day(on, after=order.delivered_on, field="on", after_label=_("the delivery"))
+    check_day(on, after=order.delivered_on, field="on", after_label=_("the delivery"))
     order.accepted_on = on
     order.save(update_fields=["status", "accepted_on"])
     milestones.milestones_reach(order=order, trigger="acceptance", on=on, actor=actor)
