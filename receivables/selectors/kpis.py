@@ -113,7 +113,6 @@ def collection_class_case(path: str = "customer") -> tuple[Case, dict[int, Colle
 
 def kpis(*, user, start: date, end: date) -> Kpis:
     """Every figure of the KPI page for what `user` may see between `start` and `end`."""
-    settings = ReceivableSettings.load()
     scoped = Receivable.objects.visible_to(user)
     class_case, classes = collection_class_case()
     # One grouped row per (owner, team, class): every table and the totals add up from these.
@@ -148,6 +147,17 @@ def kpis(*, user, start: date, end: date) -> Kpis:
         group["collected"] -= since.get(
             (group["owner_key"], group["team_key"], group["class_key"]), ZERO
         )
+    return kpis_assemble(
+        user=user, start=start, end=end, groups=groups, classes=classes, outstanding=_outstanding
+    )
+
+
+def kpis_assemble(*, user, start: date, end: date, groups, classes, outstanding) -> Kpis:
+    """The page's figures from its grouped rows (due and collected per owner, team and class)
+    and `outstanding(user, day)`, the open balance on a day; the payments, targets, sales and
+    write-offs are read here. The per-row oracle in the tests assembles its own rows with it."""
+    settings = ReceivableSettings.load()
+    scoped = Receivable.objects.visible_to(user)
     received = dict(
         Payment.objects.visible_to(user)
         .valid()
@@ -177,8 +187,8 @@ def kpis(*, user, start: date, end: date) -> Kpis:
         scoped.filter(issue_date__gte=start, issue_date__lte=end).aggregate(t=Sum("amount"))["t"]
         or ZERO
     )
-    opening = _outstanding(user, start - timedelta(days=1))
-    closing = _outstanding(user, end)
+    opening = outstanding(user, start - timedelta(days=1))
+    closing = outstanding(user, end)
     turnover, dso = rules.turnover_and_dso(
         sales=sales, opening=opening, closing=closing, days=(end - start).days + 1
     )
