@@ -132,6 +132,21 @@ def chromium_path() -> str:
 
 
 @pytest.fixture
+def locmem_templates(settings):
+    """Render from templates given inline: `locmem_templates(**{"doc.html": "..."})`."""
+
+    def use(**templates):
+        settings.TEMPLATES = [
+            {
+                "BACKEND": "django.template.backends.django.DjangoTemplates",
+                "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", templates)]},
+            }
+        ]
+
+    return use
+
+
+@pytest.fixture
 def redis_url() -> str:
     from django.conf import settings
 

@@ -10,7 +10,12 @@ from django.utils import translation
 
 from salesops.core import charts
 from salesops.core.pdf import FONT_STACK, render_pdf
-from tests.receivables.test_pdfs import assert_in_pdf, pdf_fonts, pdf_text, poppler  # noqa: F401
+from tests.receivables.test_pdfs import (  # noqa: F401 - fixtures
+    assert_in_pdf,
+    pdf_fonts,
+    pdf_text,
+    poppler,
+)
 
 D = Decimal
 
@@ -202,19 +207,6 @@ def test_chart_is_safe_in_a_template():
     html = Template("<figure class='chart'>{{ chart }}</figure>").render(Context({"chart": svg}))
     assert "<svg " in html
     assert "&lt;svg" not in html
-
-
-@pytest.fixture
-def locmem_templates(settings):
-    def use(**templates):
-        settings.TEMPLATES = [
-            {
-                "BACKEND": "django.template.backends.django.DjangoTemplates",
-                "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", templates)]},
-            }
-        ]
-
-    return use
 
 
 @pytest.mark.usefixtures("poppler")

@@ -113,19 +113,6 @@ def assert_pdf_response(response, filename: str) -> bytes:
 # --- render_pdf and its helpers ------------------------------------------------------------------
 
 
-@pytest.fixture
-def locmem_templates(settings):
-    def use(**templates):
-        settings.TEMPLATES = [
-            {
-                "BACKEND": "django.template.backends.django.DjangoTemplates",
-                "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", templates)]},
-            }
-        ]
-
-    return use
-
-
 def test_render_pdf_embeds_noto_sans_sc_and_reads_back_as_chinese(poppler, locmem_templates):
     locmem_templates(
         **{
