@@ -21,5 +21,6 @@ urlpatterns = [
     path("opportunities/", include("opportunities.urls")),
     path("receivables/", include("receivables.urls")),
     path("orders/", include("orders.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
