@@ -430,6 +430,12 @@ MATRIX = [
         lambda f: reverse("admin:orders_contract_change", args=[f["contract_rep1"].pk]),
         only({"admin"}, denied=302, anon=302),
     ),
+    # Reports (issue 12, the framework engineer's block): every role opens the index and the
+    # aging report; its rows are the viewer's scope (tests/reports/test_report_pages.py).
+    ("report-index", "get", lambda f: reverse("report_index"), everyone()),
+    ("report-aging", "get", lambda f: reverse("report_page", args=["aging"]), everyone()),
+    ("report-aging-pdf", "get", lambda f: reverse("report_pdf", args=["aging"]), everyone()),
+    ("report-unknown", "get", lambda f: reverse("report_page", args=["nope"]), everyone(404)),
     # Django admin: staff only; others are sent to the admin login page.
     ("admin-index", "get", lambda f: reverse("admin:index"), only({"admin"}, denied=302, anon=302)),
     (
