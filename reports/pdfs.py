@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from customers.selectors import tier_labels
 from receivables.pdfs import COMPANY_NAME
 from reports.selectors.scope import ReportRequest
-from salesops.core.pdf import render_pdf
+from salesops.core.pdf import render_pdf_pages
 
 PDF_BASE = "reports/pdf_base.html"
 
@@ -48,8 +48,15 @@ def report_pdf_render(
     report, request: ReportRequest, context: dict, *, generated_at: datetime | None = None
 ) -> bytes:
     """The PDF bytes of `report` built for `request` (its context from report.build)."""
+    return report_pdf_render_pages(report, request, context, generated_at=generated_at)[0]
+
+
+def report_pdf_render_pages(
+    report, request: ReportRequest, context: dict, *, generated_at: datetime | None = None
+) -> tuple[bytes, int]:
+    """report_pdf_render, and the number of pages."""
     generated_at = timezone.localtime(generated_at or timezone.now())
-    return render_pdf(
+    return render_pdf_pages(
         PDF_BASE,
         {
             "company_name": COMPANY_NAME,
