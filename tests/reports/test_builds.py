@@ -2,10 +2,11 @@
 is queued (never rendered in the request), claimed once by the task, built with progress,
 downloadable by its owner alone, announced by a notification; a failure says so."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reports.catalog import REPORTS
 from reports.models import ReportBuild
@@ -209,3 +210,11 @@ def test_a_real_worker_builds_a_report(worker_on_test_db, worker, org):  # noqa:
     assert result.get(timeout=120) == "done"
     build.refresh_from_db()
     assert (build.state, build.progress, build.page_count) == ("done", 100, 2)
+
+
+def test_a_build_left_running_long_ago_does_not_block_a_new_one(org, queued):
+    first = start(org)
+    ReportBuild.objects.filter(pk=first.pk).update(
+        state="running", created_at=timezone.now() - timedelta(minutes=16)
+    )
+    assert start(org) != first
