@@ -26,11 +26,13 @@ def _report_figures(context) -> tuple:
 
 
 class AgingReportPage(Case):
-    """GET /reports/aging/?period=month&date=<today> as `user` (balances as of today)."""
+    """GET /reports/aging/?period=custom&start=<month start>&end=<the book's day> as `user`:
+    balances as of the book's day (the page reads min(today, period end))."""
 
     def __init__(self, book, *, user):
         self.book, self.user = book, user
-        query = urlencode({"period": "month", "date": book.today.isoformat()})
+        start = book.today.replace(day=1).isoformat()
+        query = urlencode({"period": "custom", "start": start, "end": book.today.isoformat()})
         self.url = reverse("report_page", args=["aging"]) + "?" + query
 
     def setup(self) -> None:
