@@ -218,3 +218,19 @@ def test_a_build_left_running_long_ago_does_not_block_a_new_one(org, queued):
         state="running", created_at=timezone.now() - timedelta(minutes=16)
     )
     assert start(org) != first
+
+
+def test_progress_is_visible_while_the_pdf_is_laid_out(org, book, queued, monkeypatch):
+    import reports.pdfs
+
+    seen = []
+    render = reports.pdfs.report_pdf_render_pages
+
+    def watching(*args, **kwargs):
+        seen.append(ReportBuild.objects.values_list("state", "progress", "step").get())
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(reports.pdfs, "report_pdf_render_pages", watching)
+    build = start(org)
+    report_build_execute(build_id=build.pk)
+    assert seen == [("running", 30, "Laying out the pages")]
