@@ -48,7 +48,7 @@ class ReportForm(forms.Form):
     )
     tier = forms.ChoiceField(label=_("Tier"), choices=(), required=False)
 
-    def __init__(self, *args, report: Report, user, **kwargs):
+    def __init__(self, *args, report: Report, user, tiers=None, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("team", "rep", "region", "tier"):
             if name not in report.filters:
@@ -60,7 +60,7 @@ class ReportForm(forms.Form):
         if "region" in self.fields:
             self.fields["region"].queryset = Region.objects.all()
         if "tier" in self.fields:
-            self.fields["tier"].choices = [("", ALL), *tier_choices()]
+            self.fields["tier"].choices = [("", ALL), *(tiers or tier_choices())]
         for field in self.fields.values():
             select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = (
@@ -84,7 +84,8 @@ def parse_report_query(data, *, report: Report, user, today: date) -> ParsedQuer
     """The ReportRequest a query (a QueryDict or a dict of strings) asks for. Defaults: the
     report's default period holding today; no filters. A filter outside the viewer's scope
     (another rep's id for a rep) is not a choice of the form, so it is dropped like a typo."""
-    form = ReportForm(data, report=report, user=user)
+    tiers = tier_choices() if "tier" in report.filters else None  # once for both forms
+    form = ReportForm(data, report=report, user=user, tiers=tiers)
     form.is_valid()
     problems = [(str(form.fields[name].label), str(data.get(name, ""))) for name in form.errors]
     values = form.cleaned_data
@@ -94,7 +95,8 @@ def parse_report_query(data, *, report: Report, user, today: date) -> ParsedQuer
     if kind == "custom":
         if start is None or end is None or start > end:
             raw = f"{data.get('start', '')} – {data.get('end', '')}"
-            if "start" not in form.errors and "end" not in form.errors:
+            asked = data.get("period") == "custom"  # not merely a custom default
+            if asked and "start" not in form.errors and "end" not in form.errors:
                 problems.append((str(form.fields["period"].label), raw))
             kind = report.default_period if report.default_period != "custom" else "month"
             period = report_period(kind, anchor=anchor)
@@ -112,7 +114,7 @@ def parse_report_query(data, *, report: Report, user, today: date) -> ParsedQuer
     for name, value in filters.items():
         if value is not None:
             params[name] = str(value.pk if hasattr(value, "pk") else value)
-    shown = ReportForm(initial=params, report=report, user=user)
+    shown = ReportForm(initial=params, report=report, user=user, tiers=tiers)
     return ParsedQuery(
         request=report_request(user=user, period=period, today=today, **filters),
         form=shown,

@@ -185,8 +185,8 @@ def test_rep_pdf_holds_own_figures_in_an_embedded_cjk_font(client, org, book):
         "乙客户有限公司",
         "甲客户有限公司",
         "¥3,000.00",
-        "1 / 2",
-        "2 / 2",
+        "1 / 3",
+        "3 / 3",
     )
     assert "丁客户" not in text
     assert "丙客户" not in text
