@@ -1,5 +1,21 @@
 """Report pages, their PDFs and background builds, plans, commission statements and dashboards."""
 
-from django.urls import path  # noqa: F401  (the report apps' patterns are added below)
+from django.urls import path
 
-urlpatterns: list = []
+from reports.views import plans
+
+urlpatterns: list = [
+    path("plans/", plans.work_plan_list, name="work_plan_list"),
+    path("plans/new/", plans.work_plan_edit, name="work_plan_create"),
+    path("plans/<int:pk>/edit/", plans.work_plan_edit, name="work_plan_edit"),
+    path("visits/", plans.visit_report_list, name="visit_report_list"),
+    path("visits/new/", plans.visit_report_edit, name="visit_report_create"),
+    path("visits/<int:pk>/edit/", plans.visit_report_edit, name="visit_report_edit"),
+    path("competitors/", plans.competitor_report_list, name="competitor_report_list"),
+    path("competitors/new/", plans.competitor_report_edit, name="competitor_report_create"),
+    path(
+        "competitors/<int:pk>/edit/",
+        plans.competitor_report_edit,
+        name="competitor_report_edit",
+    ),
+]

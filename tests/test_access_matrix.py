@@ -430,6 +430,29 @@ MATRIX = [
         lambda f: reverse("admin:orders_contract_change", args=[f["contract_rep1"].pk]),
         only({"admin"}, denied=302, anon=302),
     ),
+    # Rep's plans and reports (issue 12, per): lists for everyone in scope; each author writes
+    # their own (finance writes none: 403; a manager reads the team's but edits only their own).
+    *[
+        (name, "get", (lambda n: lambda f: reverse(n))(name), everyone())
+        for name in ("work_plan_list", "visit_report_list", "competitor_report_list")
+    ],
+    *[
+        (name, "get", (lambda n: lambda f: reverse(n))(name), {**everyone(), "finance1": 403})
+        for name in ("work_plan_create", "visit_report_create", "competitor_report_create")
+    ],
+    *[
+        (
+            f"{name}-of-rep1",
+            "get",
+            (lambda n, k: lambda f: reverse(n, args=[f[k].pk]))(name, key),
+            only({"rep1"}, forbidden={"manager1", "admin", "finance1"}),
+        )
+        for name, key in (
+            ("work_plan_edit", "plan_rep1"),
+            ("visit_report_edit", "visit_rep1"),
+            ("competitor_report_edit", "competitor_rep1"),
+        )
+    ],
     # Django admin: staff only; others are sent to the admin login page.
     ("admin-index", "get", lambda f: reverse("admin:index"), only({"admin"}, denied=302, anon=302)),
     (
@@ -527,6 +550,25 @@ def build_world(org, customers) -> dict:
             name="公海客户A", owner=None, pool_since=timezone.now(), pool_team=org["team_a"]
         ),
         **contract_fixtures(org, rep1_customer),
+        **plan_fixtures(org, rep1_customer),
+    }
+
+
+def plan_fixtures(org, customer) -> dict:
+    """A work plan, a visit report and a competitor report of rep1 (issue 12)."""
+    from reports.services.plans import (
+        competitor_report_save,
+        visit_report_save,
+        work_plan_save,
+    )
+
+    rep1, today = org["rep1"], timezone.localdate()
+    return {
+        "plan_rep1": work_plan_save(actor=rep1, kind="week", period_start=today, goals="计划"),
+        "visit_rep1": visit_report_save(actor=rep1, day=today, customer=customer, summary="拜访"),
+        "competitor_rep1": competitor_report_save(
+            actor=rep1, month=today, customer=customer, competitor="对手", observation="观察"
+        ),
     }
 
 
