@@ -2,9 +2,14 @@
 
 from django.urls import path
 
-from reports.views import plans
+from reports.views import plans, subscriptions
 
 urlpatterns: list = [
+    path(
+        "subscriptions/weekly/",
+        subscriptions.weekly_subscription,
+        name="weekly_subscription",
+    ),
     path("plans/", plans.work_plan_list, name="work_plan_list"),
     path("plans/new/", plans.work_plan_edit, name="work_plan_create"),
     path("plans/<int:pk>/edit/", plans.work_plan_edit, name="work_plan_edit"),

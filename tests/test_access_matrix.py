@@ -453,6 +453,18 @@ MATRIX = [
             ("competitor_report_edit", "competitor_rep1"),
         )
     ],
+    (
+        "weekly-subscription",
+        "get",
+        lambda f: reverse("weekly_subscription"),
+        only({"manager1", "manager2", "admin"}, denied=403),
+    ),
+    (
+        "weekly-subscription-toggle",
+        "post",
+        lambda f: reverse("weekly_subscription"),
+        only({"manager1", "manager2", "admin"}, denied=403, ok=302),
+    ),
     # Django admin: staff only; others are sent to the admin login page.
     ("admin-index", "get", lambda f: reverse("admin:index"), only({"admin"}, denied=302, anon=302)),
     (
