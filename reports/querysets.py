@@ -38,3 +38,7 @@ class WeeklySubscriptionQuerySet(VisibleToQuerySet):
 
     def active(self):
         return self.filter(active=True, user__is_active=True)
+
+
+class WeeklyDeliveryQuerySet(VisibleToQuerySet):
+    owner_path = "subscription__user"

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reports.querysets import WeeklySubscriptionQuerySet
+from reports.querysets import WeeklyDeliveryQuerySet, WeeklySubscriptionQuerySet
 
 
 class WeeklySubscription(models.Model):
@@ -42,6 +42,8 @@ class WeeklyDelivery(models.Model):
     )
     week_start = models.DateField(_("week starting"))
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    objects = WeeklyDeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("weekly report delivery")
