@@ -465,6 +465,36 @@ MATRIX = [
         lambda f: reverse("weekly_subscription"),
         only({"manager1", "manager2", "admin"}, denied=403, ok=302),
     ),
+    # Reports (issue 12, the framework engineer's block): every role opens the index and the
+    # aging report; its rows are the viewer's scope (tests/reports/test_report_pages.py).
+    ("report-index", "get", lambda f: reverse("report_index"), everyone()),
+    ("report-aging", "get", lambda f: reverse("report_page", args=["aging"]), everyone()),
+    ("report-aging-pdf", "get", lambda f: reverse("report_pdf", args=["aging"]), everyone()),
+    ("report-unknown", "get", lambda f: reverse("report_page", args=["nope"]), everyone(404)),
+    *[
+        (
+            name,
+            "get",
+            (lambda n: lambda f: reverse(n, args=[f["report_build_rep1"].pk]))(name),
+            only({"rep1"}),  # a build is its owner's alone, admins included
+        )
+        for name in ("report_build", "report_build_status", "report_build_download")
+    ],
+    # The weekly and monthly reports (issue 12, per): the weekly for every role, the monthly for
+    # managers, finance and admins (403 for reps); rows are the viewer's scope.
+    *[
+        (
+            f"report-{slug}{suffix}",
+            "get",
+            (lambda n, a: lambda f: reverse(n, args=[a]))(name, slug),
+            expected,
+        )
+        for slug, expected in (
+            ("weekly", everyone()),
+            ("monthly", {**everyone(), "rep1": 403, "rep2": 403, "rep3": 403}),
+        )
+        for suffix, name in (("", "report_page"), ("-pdf", "report_pdf"))
+    ],
     # Django admin: staff only; others are sent to the admin login page.
     ("admin-index", "get", lambda f: reverse("admin:index"), only({"admin"}, denied=302, anon=302)),
     (
@@ -474,6 +504,25 @@ MATRIX = [
         only({"admin"}, denied=302, anon=302),
     ),
 ]
+
+
+def report_build_fixtures(org) -> dict:
+    """A finished background report PDF of rep1's (issue 12): its owner's alone."""
+    from django.core.files.base import ContentFile
+
+    from reports.models import ReportBuild
+
+    build = ReportBuild(
+        owner=org["rep1"],
+        slug="aging",
+        params={"period": "month", "date": "2026-11-15"},
+        requested_on=date(2026, 12, 2),
+        state=ReportBuild.State.DONE,
+        progress=100,
+        page_count=1,
+    )
+    build.file.save("matrix.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
+    return {"report_build_rep1": build}
 
 
 def contract_fixtures(org, customer) -> dict:
@@ -563,6 +612,7 @@ def build_world(org, customers) -> dict:
         ),
         **contract_fixtures(org, rep1_customer),
         **plan_fixtures(org, rep1_customer),
+        **report_build_fixtures(org),
     }
 
 

@@ -4,6 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -81,6 +83,13 @@ PAGES = [
     ("manager1", lambda: reverse("visit_report_list")),
     ("manager1", lambda: reverse("competitor_report_list")),
     ("rep1", lambda: reverse("visit_report_create")),
+    # The weekly and monthly reports (issue 12, per): page and PDF, grouped SQL whatever the book.
+    ("manager1", lambda: reverse("report_page", args=["weekly"])),
+    ("rep1", lambda: reverse("report_page", args=["weekly"])),
+    ("manager1", lambda: reverse("report_pdf", args=["weekly"])),
+    ("manager1", lambda: reverse("report_page", args=["monthly"])),
+    ("finance1", lambda: reverse("report_page", args=["monthly"])),
+    ("admin", lambda: reverse("report_pdf", args=["monthly"])),
     ("manager1", lambda: reverse("customer_pool")),
     ("manager1", lambda: reverse("followup_compliance")),
     ("manager1", lambda: reverse("receivable_kpis") + "?start=2026-01-01&end=2026-12-31"),
@@ -129,6 +138,27 @@ def test_the_aging_page_takes_the_same_few_queries_for_any_book(
     # A page past the end (fewer than 50 groups here) asks once more, for the last page.
     with django_assert_num_queries(8):
         assert client.get(reverse("aging") + "?as_of=2026-11-23&page=2").status_code == 200
+
+
+REPORT_QUERY = "?period=month&date=2026-11-15"
+# The report's four (the settings; the totals; the customers owing most, which the PDF streams
+# in one more query instead; the trend), the form's choices (teams, reps, regions, tier names)
+# and what every page pays: session, user, the user's groups, the unread notifications.
+REPORT_QUERIES = {"report_page": 13, "report_pdf": 9}
+
+
+@pytest.mark.parametrize("viewer", ["admin", "finance1", "manager1", "rep1"])
+@pytest.mark.parametrize("url_name", ["report_page", "report_pdf"])
+def test_the_aging_report_takes_the_same_queries_for_any_book(client, org, viewer, url_name):
+    client.force_login(org[viewer])
+    url = reverse(url_name, args=["aging"]) + REPORT_QUERY
+    counts = []
+    for more in (2, 12):
+        grow(org, more)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts == [REPORT_QUERIES[url_name]] * 2
 
 
 def test_due_list_takes_five_queries_whatever_the_rows(org, django_assert_num_queries):

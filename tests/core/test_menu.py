@@ -32,6 +32,7 @@ FOR_EVERYONE = {
     "receivable_kpis",
     "order_list",
     "contract_list",
+    "report_index",
 }
 EXPECTED = {
     "rep1": FOR_EVERYONE | SALES_ONLY,
@@ -80,4 +81,5 @@ def test_groups_without_an_entry_for_the_role_are_left_out():
         "customers",
         "orders",
         "receivables",
+        None,  # reports
     ]
