@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from reports.selectors.aging import aging_build, aging_pages
+from reports.selectors.monthly import monthly_build
 from reports.selectors.scope import ReportRequest
-from salesops.accounts.roles import EVERYONE, Role
+from reports.selectors.weekly import weekly_build
+from salesops.accounts.roles import EVERYONE, MANAGERS, MONEY, Role
 
 FILTERS = ("team", "rep", "region", "tier")
 PERIOD_KINDS = ("week", "month", "quarter", "year", "custom")
@@ -95,5 +97,27 @@ register(
         template="reports/aging_body.html",
         default_period="month",
         estimate=aging_pages,
+    )
+)
+
+register(
+    Report(
+        slug="weekly",
+        title=_("Rep weekly report"),
+        roles=EVERYONE,
+        build=weekly_build,
+        template="reports/weekly_body.html",
+        default_period="week",
+    )
+)
+
+register(
+    Report(
+        slug="monthly",
+        title=_("Manager monthly report"),
+        roles=MANAGERS | MONEY,
+        build=monthly_build,
+        template="reports/monthly_body.html",
+        default_period="month",
     )
 )

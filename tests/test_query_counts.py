@@ -22,12 +22,14 @@ pytestmark = pytest.mark.django_db
 
 
 def grow(org, n):
-    """n more customers for rep1 and rep2, each with a deal, a follow-up, a pool twin, money."""
+    """n more customers for rep1 and rep2, each with a deal, a follow-up, a pool twin, money,
+    and a work plan, a visit report and a competitor report about it."""
     for index in range(n):
         for rep in ("rep1", "rep2"):
             customer = CustomerFactory(owner=org[rep])
             OpportunityFactory(customer=customer, owner=org[rep])
-            FollowUpFactory(customer=customer)
+            followup = FollowUpFactory(customer=customer)
+            grow_plans(org[rep], customer, followup)
             CustomerFactory(
                 owner=None, owner_since=None, pool_since=timezone.now(), pool_team=org["team_a"]
             )
@@ -55,7 +57,39 @@ def grow(org, n):
         )
 
 
+def grow_plans(rep, customer, followup):
+    """A weekly plan (a week further back each time) targeting the customer, a visit report
+    about the follow-up and a competitor report."""
+    from datetime import timedelta
+
+    from reports.models import CompetitorReport, VisitReport, WorkPlan
+
+    today = timezone.localdate()
+    start = today - timedelta(weeks=WorkPlan.objects.filter(owner=rep).count())
+    plan = WorkPlan.objects.create(
+        owner=rep, kind="week", period_start=start, period_end=start, goals="计划"
+    )
+    plan.customers.add(customer)
+    VisitReport.objects.create(
+        owner=rep, day=today, customer=customer, followup=followup, summary="拜访", issues="问题"
+    )
+    CompetitorReport.objects.create(
+        owner=rep, month=today.replace(day=1), customer=customer, competitor="对手", observation="x"
+    )
+
+
 PAGES = [
+    ("manager1", lambda: reverse("work_plan_list")),
+    ("manager1", lambda: reverse("visit_report_list")),
+    ("manager1", lambda: reverse("competitor_report_list")),
+    ("rep1", lambda: reverse("visit_report_create")),
+    # The weekly and monthly reports (issue 12, per): page and PDF, grouped SQL whatever the book.
+    ("manager1", lambda: reverse("report_page", args=["weekly"])),
+    ("rep1", lambda: reverse("report_page", args=["weekly"])),
+    ("manager1", lambda: reverse("report_pdf", args=["weekly"])),
+    ("manager1", lambda: reverse("report_page", args=["monthly"])),
+    ("finance1", lambda: reverse("report_page", args=["monthly"])),
+    ("admin", lambda: reverse("report_pdf", args=["monthly"])),
     ("manager1", lambda: reverse("customer_pool")),
     ("manager1", lambda: reverse("followup_compliance")),
     ("manager1", lambda: reverse("receivable_kpis") + "?start=2026-01-01&end=2026-12-31"),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from reports.catalog import REPORTS
 from reports.models import ReportBuild
-from reports.services import report_build_execute, report_build_start
+from reports.services.builds import report_build_execute, report_build_start
 from reports.tasks import report_build_run
 from salesops.core.models import Notification
 from tests.core.test_celery_roundtrip import worker  # noqa: F401  (a fixture)
@@ -30,7 +30,7 @@ TODAY = date(2026, 12, 2)
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    monkeypatch.setattr("reports.views.report_today", lambda: TODAY)
+    monkeypatch.setattr("reports.views.reports.report_today", lambda: TODAY)
 
 
 @pytest.fixture

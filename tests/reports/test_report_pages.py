@@ -24,7 +24,7 @@ NOVEMBER = "?period=month&date=2026-11-15"
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    monkeypatch.setattr("reports.views.report_today", lambda: date(2026, 12, 2))
+    monkeypatch.setattr("reports.views.reports.report_today", lambda: date(2026, 12, 2))
 
 
 @pytest.fixture

@@ -1,0 +1,15 @@
+"""Tables of the reports app: background PDF builds, rep's plans and reports, weekly-report
+subscriptions."""
+
+from reports.models.builds import ReportBuild
+from reports.models.plans import CompetitorReport, VisitReport, WorkPlan
+from reports.models.subscriptions import WeeklyDelivery, WeeklySubscription
+
+__all__ = [
+    "CompetitorReport",
+    "ReportBuild",
+    "VisitReport",
+    "WeeklyDelivery",
+    "WeeklySubscription",
+    "WorkPlan",
+]
