@@ -36,7 +36,7 @@ def customer_list(*, user, search: str = "") -> QuerySet[Customer]:
 
 def customer_get(*, user, pk: int) -> Customer:
     """The customer if `user` may see it, else Http404."""
-    return get_object_or_404(customer_list(user=user), pk=pk)
+    return get_object_or_404(customer_list(user=user).select_related("finance_specialist"), pk=pk)
 
 
 def customer_contacts(*, customer: Customer) -> QuerySet[Contact]:
