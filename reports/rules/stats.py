@@ -6,7 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 RATE_PLACES = Decimal("0.0001")
 FEN = Decimal("0.01")
 HUNDRED = Decimal(100)
-# Each quarter's share of the annual collection target, in percent (docs/reports.md, "Collection plan progress").
+# Each quarter's share of the annual collection target, in percent (docs/reports.md,
+# "Collection plan progress").
 QUARTER_SHARE_MIN = Decimal(25)
 QUARTER_SHARE_MAX = Decimal(30)
 
