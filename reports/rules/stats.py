@@ -27,13 +27,17 @@ def share(part: Decimal, whole: Decimal) -> Decimal | None:
     return (part / whole).quantize(RATE_PLACES, ROUND_HALF_UP)
 
 
-def split_problems(shares: list[Decimal]) -> list[tuple[int | None, str]]:
+def split_problems(
+    shares: list[Decimal], *, low: Decimal = QUARTER_SHARE_MIN, high: Decimal = QUARTER_SHARE_MAX
+) -> list[tuple[int | None, str]]:
     """What is wrong with four quarterly shares (percent): (quarter 1–4, "range") for a share
-    outside 25–30 %, and (None, "sum") when they do not add up to 100 %. Empty when valid."""
+    outside low–high (25–30 % by default), and (None, "sum") when they do not add up to 100 %.
+    Empty when valid. With the default range only 25/25/25/25 passes (four shares of at least
+    25 % make 100 % only when each is 25 %); widen the range to split unevenly."""
     problems: list[tuple[int | None, str]] = [
         (index, "range")
         for index, value in enumerate(shares, start=1)
-        if value is None or not QUARTER_SHARE_MIN <= value <= QUARTER_SHARE_MAX
+        if value is None or not low <= value <= high
     ]
     if None not in shares and sum(shares, Decimal(0)) != HUNDRED:
         problems.append((None, "sum"))
