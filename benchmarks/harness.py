@@ -43,6 +43,7 @@ AREAS = (
     "exports",
     "pdfs",
     "imports",
+    "reports_stats",
 )
 
 
