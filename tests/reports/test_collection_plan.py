@@ -15,7 +15,14 @@ from receivables.services import payment_record, receivable_create
 from reports.models import CollectionPlanSettings
 from reports.rules.stats import quarter_plans, split_problems
 from reports.selectors.collection_plan import collection_plan_build
+from salesops.core.pdf import render_pdf
 from tests.factories import CustomerFactory, SalesTargetFactory
+from tests.receivables.test_pdfs import (  # noqa: F401 - the poppler fixture
+    assert_in_pdf,
+    assert_noto_embedded,
+    pdf_text,
+    poppler,
+)
 from tests.reports.stats_helpers import request_for
 
 pytestmark = pytest.mark.django_db
@@ -307,3 +314,21 @@ def test_the_model_refuses_a_range_out_of_order():
     with pytest.raises(ValidationError) as refused:
         split.full_clean()
     assert "max_share" in refused.value.message_dict
+
+
+@pytest.mark.usefixtures("poppler")
+def test_the_body_prints_to_a_pdf_with_the_chart_and_figures(org, book):
+    request = request_for(org["finance1"], "year", anchor=AS_OF)
+    content = render_pdf(
+        "reports/collection_plan_body.html",
+        {
+            **collection_plan_build(request),
+            "request": request,
+            "period": request.period,
+            "pdf": True,
+        },
+    )
+    text = pdf_text(content)
+    assert_in_pdf(text, "各季度回款计划与实际回款", "¥160,000.00", "¥26,000.00", "65.0%", "24.1%")
+    assert_in_pdf(text, "核心客户", "95.0%", "75.0%")
+    assert_noto_embedded(content)

@@ -10,7 +10,14 @@ import pytest
 from django.template.loader import render_to_string
 
 from reports.selectors.compliance import compliance_build
+from salesops.core.pdf import render_pdf
 from tests.factories import CustomerFactory, FollowUpFactory
+from tests.receivables.test_pdfs import (  # noqa: F401 - the poppler fixture
+    assert_in_pdf,
+    assert_noto_embedded,
+    pdf_text,
+    poppler,
+)
 from tests.reports.stats_helpers import request_for
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +140,15 @@ def test_query_count_does_not_grow_with_customers(org, django_assert_max_num_que
     request = request_for(org["manager1"], anchor=AS_OF, as_of=AS_OF)
     with django_assert_max_num_queries(4):  # the viewer's role, owners, logs, late logs
         compliance_build(request)
+
+
+@pytest.mark.usefixtures("poppler")
+def test_the_body_prints_to_a_pdf_with_the_chart_and_figures(org, book):
+    request = request_for(org["manager1"], anchor=AS_OF, as_of=AS_OF)
+    content = render_pdf(
+        "reports/compliance_body.html",
+        {**compliance_build(request), "request": request, "period": request.period, "pdf": True},
+    )
+    text = pdf_text(content)
+    assert_in_pdf(text, "各负责人跟进达标率", "57.1%", "60.0%", "rep1", "rep2")
+    assert_noto_embedded(content)

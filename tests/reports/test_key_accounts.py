@@ -16,7 +16,14 @@ from orders.models import Order
 from receivables.services import payment_record, receivable_create
 from reports.selectors.key_accounts import key_accounts_build
 from salesops.core.errors import ServiceError
+from salesops.core.pdf import render_pdf
 from tests.factories import CustomerFactory
+from tests.receivables.test_pdfs import (  # noqa: F401 - the poppler fixture
+    assert_in_pdf,
+    assert_noto_embedded,
+    pdf_text,
+    poppler,
+)
 from tests.reports.stats_helpers import request_for
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +230,18 @@ def test_admin_offers_only_finance_users_as_specialist(client, org):
     response = client.get(reverse("admin:customers_customer_change", args=[customer.pk]))
     choices = response.context["adminform"].form.fields["finance_specialist"].queryset
     assert list(choices) == [org["finance1"]]
+
+
+@pytest.mark.usefixtures("poppler")
+def test_the_body_prints_to_a_pdf_with_the_chart_and_figures(org, book):
+    request = request_for(org["finance1"], anchor=NOV, as_of=date(2026, 11, 30))
+    context = key_accounts_build(request)
+    content = render_pdf(
+        "reports/key_accounts_body.html",
+        {**context, "request": request, "period": request.period, "pdf": True},
+    )
+    text = pdf_text(content)
+    # the chart's title, the TOP-3's total, a row with its YoY, the specialist
+    assert_in_pdf(text, "销售额TOP-20客户", "¥23,000.00", "丙公司", "¥9,000.00", "-10.0%")
+    assert_in_pdf(text, "财务专员", "finance1", "去年同期")
+    assert_noto_embedded(content)
