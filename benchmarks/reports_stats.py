@@ -1,6 +1,6 @@
-"""Benchmarks of the stats reports (docs/reports.md): key-account statistics, follow-up
-compliance and collection plan progress, each its build function on the product path against
-hand-written SQL from the definitions in docs/reports.md."""
+"""Benchmarks of the stats reports (docs/reports.md): the pages of key-account statistics,
+follow-up compliance and collection plan progress (/reports/<slug>/, the body rendered), each
+against hand-written SQL from the definitions in docs/reports.md."""
 
 from __future__ import annotations
 
@@ -8,55 +8,56 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
 
 from benchmarks.book import fetch, fetch_one, scope_sql
 from benchmarks.harness import Case, Target, last_month_end, operation
 from benchmarks.receivables import balances_on_sql
 from reports.models import CollectionPlanSettings
 from reports.rules.stats import quarter_plans
-from reports.selectors.collection_plan import collection_plan_build
-from reports.selectors.compliance import compliance_build
-from reports.selectors.key_accounts import TOP, key_accounts_build
-
-try:
-    from reports.selectors.scope import ReportRequest
-    from salesops.core.periods import report_period
-except ImportError:  # until the report framework is merged: the same shape
-    from tests.reports.stats_helpers import ReportRequest, report_period
+from reports.selectors.key_accounts import TOP
+from salesops.core.periods import report_period
 
 ZERO = Decimal("0.00")
 REPORT = Target(p95_ms=300)
 SOLD = "o.status IN ('accepted', 'closed')"
 
 
-def _request(user, kind: str, *, anchor: date, as_of: date):
-    return ReportRequest(user=user, period=report_period(kind, anchor=anchor), as_of=as_of)
+class ReportPage(Case):
+    """GET /reports/<slug>/?period=<kind>&date=<anchor> as `user`; the page reads balances on
+    min(today, the period's end), and so does the SQL."""
 
+    slug = ""
 
-class KeyAccounts(Case):
-    """key_accounts_build for last month (a full one) as `user`."""
-
-    def __init__(self, book, *, user):
+    def __init__(self, book, *, user, kind: str, anchor: date):
         self.book, self.user = book, user
-        end = last_month_end(book.today)
-        self.request = _request(user, "month", anchor=end, as_of=end)
-        self.scale = f"{user.role}, {self.request.period.label}"
+        self.period = report_period(kind, anchor=anchor)
+        self.as_of = min(timezone.localdate(), self.period.end)
+        self.url = reverse("report_page", args=[self.slug]) + f"?period={kind}&date={anchor}"
+        self.scale = f"{user.role}, {self.period.label}"
 
     def run(self):
-        return key_accounts_build(self.request)
+        return self.book.get(self.user, self.url)
+
+
+class KeyAccounts(ReportPage):
+    """Key-account statistics for last month (a full one)."""
+
+    slug = "key_accounts"
 
     def figures(self, result):
         return {
             "rows": [
                 (r.customer.pk, r.sales, r.last_year, r.collected, r.outstanding)
-                for r in result["rows"]
+                for r in result.context["rows"]
             ],
-            "total": result["total_sales"],
+            "total": result.context["total_sales"],
         }
 
     def sql(self):
         scope, params = scope_sql(self.user)
-        period, last = self.request.period, self.request.period.year_ago()
+        period, last = self.period, self.period.year_ago()
         params = {
             **params,
             "start": period.start,
@@ -64,6 +65,7 @@ class KeyAccounts(Case):
             "ly_start": last.start,
             "ly_end": last.end,
             "top": TOP,
+            "day": self.as_of,
         }
         top = f"""
             SELECT o.customer_id, c.name, SUM(o.total) AS sales
@@ -73,7 +75,7 @@ class KeyAccounts(Case):
             ORDER BY sales DESC, c.name, o.customer_id
             LIMIT %(top)s
         """
-        balances = balances_on_sql("%(end)s", "c.id IN (SELECT customer_id FROM top)")
+        balances = balances_on_sql("%(day)s", "c.id IN (SELECT customer_id FROM top)")
         rows = fetch(
             f"""
             WITH top AS ({top})
@@ -103,16 +105,10 @@ class KeyAccounts(Case):
         return {"rows": [tuple(row) for row in rows["rows"]], "total": rows["total"]}
 
 
-class Compliance(Case):
-    """compliance_build for this month to date as `user`."""
+class Compliance(ReportPage):
+    """Follow-up compliance for this month."""
 
-    def __init__(self, book, *, user):
-        self.book, self.user = book, user
-        self.request = _request(user, "month", anchor=book.today, as_of=book.today)
-        self.scale = f"{user.role}, {self.request.period.label}"
-
-    def run(self):
-        return compliance_build(self.request)
+    slug = "compliance"
 
     def figures(self, result):
         return {
@@ -124,15 +120,15 @@ class Compliance(Case):
                 item["row"].logs,
                 item["row"].late_logs,
             )
-            for item in result["rows"]
+            for item in result.context["rows"]
         }
 
     def sql(self):
         scope, params = scope_sql(self.user, owner="u.id")
         params = {
             **params,
-            "day": self.request.as_of,
-            "since": self.request.period.start,
+            "day": self.as_of,
+            "since": self.period.start,
             "tz": settings.TIME_ZONE,
         }
         return fetch(
@@ -176,23 +172,17 @@ CLASS_OF = """COALESCE(
     (SELECT k.id FROM receivables_collectionclass k WHERE k.is_default))"""
 
 
-class CollectionPlan(Case):
-    """collection_plan_build for this year to date as `user`."""
+class CollectionPlan(ReportPage):
+    """Collection plan progress for this year."""
 
-    def __init__(self, book, *, user):
-        self.book, self.user = book, user
-        self.request = _request(user, "year", anchor=book.today, as_of=book.today)
-        self.scale = f"{user.role}, {self.request.period.label}"
-
-    def run(self):
-        return collection_plan_build(self.request)
+    slug = "collection_plan"
 
     def figures(self, result):
         return {
-            "quarters": [(q.plan, q.collected) for q in result["quarters"]],
+            "quarters": [(q.plan, q.collected) for q in result.context["quarters"]],
             "classes": {
                 row.key: [(cell.cash, cell.due, cell.collected_on_due) for cell in row.cells]
-                for row in result["classes"]
+                for row in result.context["classes"]
                 if any(cell.cash or cell.due for cell in row.cells)
             },
         }
@@ -200,12 +190,12 @@ class CollectionPlan(Case):
     def sql(self):
         scope, params = scope_sql(self.user)
         target_scope, _same = scope_sql(self.user, owner="t.owner_id")
-        year = self.request.period.start.year
+        year = self.period.start.year
         params = {
             **params,
             "first": date(year, 1, 1),
             "last": date(year, 12, 31),
-            "day": min(date(year, 12, 31), self.request.as_of),
+            "day": self.as_of,
         }
         (annual,) = fetch_one(
             "SELECT COALESCE(SUM(t.collection_target), 0) FROM opportunities_salestarget t "
@@ -270,14 +260,14 @@ class CollectionPlan(Case):
 
 @operation(name="reports.key_accounts", target=REPORT)
 def key_accounts_finance(book):
-    return KeyAccounts(book, user=book.finance)
+    return KeyAccounts(book, user=book.finance, kind="month", anchor=last_month_end(book.today))
 
 
 @operation(name="reports.compliance", target=REPORT)
 def compliance_manager(book):
-    return Compliance(book, user=book.manager)
+    return Compliance(book, user=book.manager, kind="month", anchor=book.today)
 
 
 @operation(name="reports.collection_plan", target=REPORT)
 def collection_plan_finance(book):
-    return CollectionPlan(book, user=book.finance)
+    return CollectionPlan(book, user=book.finance, kind="year", anchor=book.today)

@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.db.models import F, Q, Sum
 from django.db.models.functions import ExtractQuarter
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from opportunities.models import SalesTarget
 from opportunities.rules.periods import period_bounds
@@ -21,7 +20,6 @@ from receivables.rules import kpis as kpi_rules
 from receivables.selectors.kpis import collection_class_case
 from reports.models import CollectionPlanSettings
 from reports.rules.stats import quarter_plans, share
-from salesops.accounts.roles import MANAGERS, MONEY
 from salesops.core import charts
 
 ZERO = Decimal("0.00")
@@ -206,15 +204,3 @@ def collection_plan_build(request) -> dict:
         ),
     }
 
-
-# The catalog entry: `register(Report(**COLLECTION_PLAN_REPORT))` in reports/catalog.py. The
-# targets are per seller, so only the team and rep filters apply; the period picks the year.
-COLLECTION_PLAN_REPORT = {
-    "slug": "collection_plan",
-    "title": gettext_lazy("Collection plan progress"),
-    "roles": MANAGERS | MONEY,
-    "build": collection_plan_build,
-    "template": "reports/collection_plan_body.html",
-    "filters": ("team", "rep"),
-    "default_period": "year",
-}

@@ -8,11 +8,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from customers.selectors import ComplianceRow, followup_compliance
 from reports.rules.stats import share
-from salesops.accounts.roles import EVERYONE
 from salesops.core import charts
 
 # Below this share of customers within cadence an owner's row is marked (as on the customers'
@@ -81,16 +79,3 @@ def compliance_build(request) -> dict:
         ),
     }
 
-
-# The catalog entry: `register(Report(**COMPLIANCE_REPORT))` in reports/catalog.py. Managers,
-# finance and admins see their scope; a rep gets their own row. Compliance is counted per owner
-# on all their customers, so region and tier do not apply.
-COMPLIANCE_REPORT = {
-    "slug": "compliance",
-    "title": gettext_lazy("Follow-up compliance"),
-    "roles": EVERYONE,
-    "build": compliance_build,
-    "template": "reports/compliance_body.html",
-    "filters": ("team", "rep"),
-    "default_period": "month",
-}

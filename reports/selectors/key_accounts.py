@@ -9,14 +9,12 @@ from decimal import Decimal
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from customers.models import Customer
 from orders.models import Order
 from receivables.models import Payment
 from receivables.selectors.balances import outstanding_by_customer
 from reports.rules.stats import change, share
-from salesops.accounts.roles import EVERYONE
 from salesops.core import charts
 
 ZERO = Decimal("0.00")
@@ -131,15 +129,3 @@ def key_accounts_build(request) -> dict:
         ),
     }
 
-
-# The catalog entry: `register(Report(**KEY_ACCOUNTS_REPORT))` in reports/catalog.py. Every role
-# opens it; a rep sees their own customers only (the request's scope).
-KEY_ACCOUNTS_REPORT = {
-    "slug": "key_accounts",
-    "title": gettext_lazy("Key-account sales statistics"),
-    "roles": EVERYONE,
-    "build": key_accounts_build,
-    "template": "reports/key_accounts_body.html",
-    "filters": ("team", "rep", "region", "tier"),
-    "default_period": "month",
-}

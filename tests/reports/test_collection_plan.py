@@ -41,8 +41,7 @@ def year_target(owner, amount, year=2026, **extra):
     )
 
 
-@pytest.fixture
-def book(org):
+def make_collection_plan_book(org):
     """rep1 targets 100,000 for 2026, rep3 60,000 (rep2's quarter target and rep1's 2025 target
     do not count). Customers: 甲 (rep1, rating A, 30 days: class A), 乙 (rep1, rating B, 60
     days: B), 丙 (rep3, rating D: C, the default)."""
@@ -88,6 +87,11 @@ def book(org):
     pay(c, date(2026, 4, 1), "3000", allocate=False)  # Q2, unallocated
     pay(c, date(2026, 9, 10), "700", allocate=False)  # after the report's day
     return {"a": a, "b": b, "c": c}
+
+
+@pytest.fixture
+def book(org):
+    return make_collection_plan_book(org)
 
 
 def quarters(result):

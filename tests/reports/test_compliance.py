@@ -31,8 +31,7 @@ def at(day: date, hour: int) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI)
 
 
-@pytest.fixture
-def book(org):
+def make_compliance_book(org):
     """rep1: 5 customers, 3 within follow-up cadence on 30 November, 2 of the 4 with a visit
     cadence visited within it; rep2: 1, overdue; rep3: 1 within; manager1: 1 within.
     rep1 logged 3 follow-ups in November (one late), one on 31 October and one on 1 December."""
@@ -55,6 +54,11 @@ def book(org):
         (at(date(2026, 12, 1), 9), False),  # after its as-of day
     ):
         FollowUpFactory(customer=within_a, occurred_at=moment, is_late=late)
+
+
+@pytest.fixture
+def book(org):
+    return make_compliance_book(org)
 
 
 def table(result):

@@ -49,8 +49,7 @@ def order(customer, total, accepted_on, *, status=Order.Status.ACCEPTED):
     )
 
 
-@pytest.fixture
-def book(org):
+def make_key_accounts_book(org):
     """Three customers' November 2026 against November 2025:
     c1 (rep1) 5,000 + 3,000 accepted (an Oct order, a delivered one and a closed one aside);
     c2 (rep2) 6,000, nothing last year; c3 (rep3) 9,000 against 10,000."""
@@ -83,6 +82,11 @@ def book(org):
     return {"c1": c1, "c2": c2, "c3": c3}
 
 
+@pytest.fixture
+def book(org):
+    return make_key_accounts_book(org)
+
+
 def figures(result):
     return [
         (r.rank, r.customer.name, r.sales, r.last_year, r.yoy, r.collected, r.outstanding)
@@ -107,7 +111,8 @@ def test_top_customers_with_last_year_collected_and_outstanding(org, book):
     )
     assert (result["total_sales"], result["top_share"]) == (D("23000.00"), D("1.0000"))
     assert (result["top_collected"], result["top_outstanding"]) == (D("2000.00"), D("8000.00"))
-    assert result["last_period"].label == "2025-11"
+    last = result["last_period"]
+    assert (last.start, last.end) == (date(2025, 11, 1), date(2025, 11, 30))
     # the top 10 carry their finance specialist; two of them have none yet
     assert [r.customer.finance_specialist for r in result["rows"]] == [org["finance1"], None, None]
     assert [r.customer.name for r in result["missing_specialists"]] == ["甲公司", "乙公司"]
