@@ -250,3 +250,21 @@ def test_the_body_prints_to_a_pdf_with_the_chart_and_figures(org, book):
     assert_in_pdf(text, "销售额TOP-20客户", "¥23,000.00", "丙公司", "¥9,000.00", "-10.0%")
     assert_in_pdf(text, "财务专员", "finance1", "去年同期")
     assert_noto_embedded(content)
+
+
+def test_the_customer_form_offers_finance_users_to_managers_only(client, org):
+    customer = CustomerFactory(name="重点客户", owner=org["rep1"])
+    client.force_login(org["manager1"])
+    field = (
+        client.get(reverse("customer_edit", args=[customer.pk]))
+        .context["form"]
+        .fields["finance_specialist"]
+    )
+    assert (list(field.queryset), field.disabled) == ([org["finance1"]], False)
+    client.force_login(org["rep1"])
+    field = (
+        client.get(reverse("customer_edit", args=[customer.pk]))
+        .context["form"]
+        .fields["finance_specialist"]
+    )
+    assert field.disabled is True
