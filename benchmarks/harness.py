@@ -44,6 +44,7 @@ AREAS = (
     "pdfs",
     "imports",
     "reports",
+    "reports_stats",
 )
 
 

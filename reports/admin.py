@@ -4,6 +4,7 @@ and shown in scope, written only through the pages (their services check author 
 from django.contrib import admin
 
 from reports.models import (
+    CollectionPlanSettings,
     CompetitorReport,
     VisitReport,
     WeeklyDelivery,
@@ -46,3 +47,21 @@ class WeeklySubscriptionAdmin(EventAdmin):
 class WeeklyDeliveryAdmin(EventAdmin):
     list_display = ["subscription", "week_start", "sent_at"]
     date_hierarchy = "week_start"
+
+
+@admin.register(CollectionPlanSettings)
+class CollectionPlanSettingsAdmin(admin.ModelAdmin):
+    """The one row of the quarterly split; added once, never deleted (the default applies until
+    it is saved)."""
+
+    list_display = ["__str__", "q1_share", "q2_share", "q3_share", "q4_share"]
+
+    def has_add_permission(self, request):
+        return not CollectionPlanSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = 1  # the one row load() reads
+        super().save_model(request, obj, form, change)

@@ -495,6 +495,35 @@ MATRIX = [
         )
         for suffix, name in (("", "report_page"), ("-pdf", "report_pdf"))
     ],
+    # Stats reports (issue 12): key accounts and compliance open for every role, their rows the
+    # viewer's scope (tests/reports/test_stats_pages.py); the collection plan for managers,
+    # finance and admins, 403 for reps. Each page and its PDF.
+    *[
+        (
+            f"report-{slug}{suffix}",
+            "get",
+            (lambda n, s: lambda f: reverse(n, args=[s]))(name, slug),
+            expected,
+        )
+        for slug, expected in (
+            ("key_accounts", everyone()),
+            ("compliance", everyone()),
+            (
+                "collection_plan",
+                only(
+                    {"manager1", "manager2", "finance1", "admin"},
+                    forbidden={"rep1", "rep2", "rep3"},
+                ),
+            ),
+        )
+        for name, suffix in (("report_page", ""), ("report_pdf", "-pdf"))
+    ],
+    (
+        "admin-collection-plan-split",
+        "get",
+        lambda f: reverse("admin:reports_collectionplansettings_changelist"),
+        only({"admin"}, denied=302, anon=302),
+    ),
     # Django admin: staff only; others are sent to the admin login page.
     ("admin-index", "get", lambda f: reverse("admin:index"), only({"admin"}, denied=302, anon=302)),
     (

@@ -1,11 +1,13 @@
 """Tables of the reports app: background PDF builds, rep's plans and reports, weekly-report
-subscriptions."""
+subscriptions, the collection plan split."""
 
 from reports.models.builds import ReportBuild
+from reports.models.collection_plan import CollectionPlanSettings
 from reports.models.plans import CompetitorReport, VisitReport, WorkPlan
 from reports.models.subscriptions import WeeklyDelivery, WeeklySubscription
 
 __all__ = [
+    "CollectionPlanSettings",
     "CompetitorReport",
     "ReportBuild",
     "VisitReport",

@@ -7,10 +7,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    initial = True
-
     dependencies = [
         ("customers", "0008_retier"),
+        ("reports", "0001_builds"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
