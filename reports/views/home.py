@@ -1,0 +1,158 @@
+"""The home page ("/", 工作台): one page per role, each leading with a chart and the one number
+that matters, every figure a link to the list behind it. The figures come from
+reports.selectors.home; this module only picks the viewer's page and draws its charts."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from customers.selectors import customer_count
+from receivables.selectors.aging import BUCKET_KEYS
+from reports.selectors import home as selectors
+from salesops.accounts.access import role_of
+from salesops.accounts.roles import Role
+from salesops.core import charts
+from salesops.core.selectors import home_summary
+
+
+def bucket_labels(buckets) -> list[str]:
+    """ "Not due", "1-30 days", …, "90+ days": the aging buckets as the charts name them."""
+    return [
+        _("Not due") if bucket.low is None else _("%(range)s days") % {"range": bucket.label()}
+        for bucket in buckets
+    ]
+
+
+def funnel_chart(funnel, *, title: str):
+    return charts.funnel(
+        title=title,
+        labels=[row.stage.display_name for row in funnel.levels],
+        values=[row.count for row in funnel.levels],
+        description=_("Deals per funnel level."),
+    )
+
+
+def aging_chart(aging, *, title: str):
+    totals = aging.totals
+    return charts.bar(
+        title=title,
+        labels=bucket_labels(aging.buckets),
+        series=[charts.Series("", [getattr(totals, key) for key in BUCKET_KEYS])],
+        unit="yuan",
+        description=_("Outstanding balance per aging bucket."),
+    )
+
+
+def target_chart(targets, *, title: str):
+    return charts.bar(
+        title=title,
+        labels=[str(t.owner) for t in targets],
+        series=[
+            charts.Series(_("Target"), [t.target for t in targets]),
+            charts.Series(_("Committed"), [t.actual for t in targets]),
+        ],
+        unit="yuan",
+        horizontal=True,
+        description=_("Sales target of the month against committed deals, per seller."),
+    )
+
+
+def rep_context(user, today) -> dict:
+    home = selectors.rep_home(user=user, as_of=today)
+    return {
+        "home": home,
+        "funnel_chart": funnel_chart(home.funnel, title=_("My funnel")),
+        "target_chart": target_chart(home.targets, title=_("My target this month")),
+    }
+
+
+def manager_context(user, today) -> dict:
+    home = selectors.manager_home(user=user, as_of=today)
+    levels = [m.name for m in home.movement]
+    return {
+        "home": home,
+        "funnel_chart": funnel_chart(home.funnel, title=_("Team funnel")),
+        "movement_chart": charts.bar(
+            title=_("Funnel movement, last 7 days"),
+            labels=levels,
+            series=[
+                charts.Series(_("Moved in"), [m.moved_in for m in home.movement]),
+                charts.Series(_("Moved out"), [m.moved_out for m in home.movement]),
+            ],
+            unit="count",
+            horizontal=True,
+            description=_("Deals that moved into and out of each level."),
+        ),
+        "compliance_chart": charts.bar(
+            title=_("Follow-up compliance per rep"),
+            labels=[str(row.owner) for row in home.compliance],
+            series=[charts.Series("", [row.rate for row in home.compliance])],
+            unit="percent",
+            horizontal=True,
+            description=_("Customers followed up within their cadence."),
+        ),
+        "aging_chart": aging_chart(home.aging, title=_("Team aging")),
+        "target_chart": target_chart(home.targets, title=_("Target this month per rep")),
+    }
+
+
+def finance_context(user, today) -> dict:
+    home = selectors.finance_home(user=user, as_of=today)
+    days = [point["as_of"].strftime("%m-%d") for point in home.trend]
+    return {
+        "home": home,
+        "aging_chart": aging_chart(home.aging, title=_("Aging today")),
+        "trend_chart": charts.line(
+            title=_("Aging trend, last 30 days"),
+            labels=days,
+            series=[
+                charts.Series(_("Outstanding"), [point["total"] for point in home.trend]),
+                charts.Series(pgettext("money", "Overdue"), [p["overdue"] for p in home.trend]),
+            ],
+            unit="yuan",
+            description=_("Totals of the nightly aging snapshots."),
+        ),
+    }
+
+
+def admin_context(user, today) -> dict:
+    home = selectors.admin_home(user=user)
+    names = [job.name for job in home.jobs]
+    return {
+        "home": home,
+        "jobs_chart": charts.bar(
+            title=_("Job runs, last 7 days"),
+            labels=names,
+            series=[
+                charts.Series(_("Succeeded"), [j.runs_week - j.failed_week for j in home.jobs]),
+                charts.Series(_("Failed"), [j.failed_week for j in home.jobs]),
+            ],
+            unit="count",
+            horizontal=True,
+            stacked=True,
+            description=_("Runs of each scheduled job."),
+        ),
+    }
+
+
+PAGES = {
+    Role.REP: ("reports/home_rep.html", rep_context),
+    Role.MANAGER: ("reports/home_manager.html", manager_context),
+    Role.FINANCE: ("reports/home_finance.html", finance_context),
+    Role.ADMIN: ("reports/home_admin.html", admin_context),
+}
+
+
+@login_required
+def home(request):
+    """Everyone signed in has a home page; a user without a role sees only the shell."""
+    user, today = request.user, timezone.localdate()
+    context = home_summary(user=user)
+    context["customer_count"] = customer_count(user=user)
+    context["today"] = today
+    template, build = PAGES.get(role_of(user), ("reports/home_base.html", None))
+    if build is not None:
+        context.update(build(user, today))
+    return render(request, template, context)
