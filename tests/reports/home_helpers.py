@@ -92,7 +92,7 @@ def make_book(org) -> dict:
     FollowUpFactory(customer=c["e"], next_step="回访", next_step_due=date(2026, 11, 19))
     FollowUpFactory(customer=c["f"], next_step="回访", next_step_due=date(2026, 11, 10))
     # The follow-ups are logged now: put the customers' due dates back as the book says.
-    for key, customer in c.items():
+    for customer in c.values():
         Customer.objects.filter(pk=customer.pk).update(
             next_followup_due=customer.next_followup_due, next_visit_due=customer.next_visit_due
         )
