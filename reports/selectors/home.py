@@ -11,7 +11,7 @@ rules and figures are described in docs/reports.md, "Home pages".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Sum
@@ -188,14 +188,17 @@ class ManagerHome:
         return _share(self.actual_total, self.target_total)
 
 
-def stage_movement(*, user, since: datetime, levels: list[tuple[int, str]]) -> list[LevelMovement]:
-    """Per level, the stage changes since `since` of the deals `user` sees that came into it
-    (to_level) and that left it (from_level, to another level): one grouped query."""
+def stage_movement(*, user, as_of: date, levels: list[tuple[int, str]]) -> list[LevelMovement]:
+    """Per level, the stage changes of the seven days ending with `as_of` (Asia/Shanghai) of
+    the deals `user` sees that came into it (to_level) and that left it (from_level, to
+    another level): one grouped query."""
+    since = timezone.make_aware(datetime.combine(as_of - WEEK + timedelta(days=1), time.min))
+    until = timezone.make_aware(datetime.combine(as_of + timedelta(days=1), time.min))
     moved_in: dict[int, int] = {}
     moved_out: dict[int, int] = {}
     for from_level, to_level, n in (
         StageChange.objects.visible_to(user)
-        .filter(changed_at__gte=since)
+        .filter(changed_at__gte=since, changed_at__lt=until)
         .values_list("from_level", "to_level")
         .annotate(n=Count("pk"))
         .order_by()
@@ -254,12 +257,11 @@ def team_sellers(*, user):
     )
 
 
-def manager_home(*, user, as_of: date, now: datetime | None = None) -> ManagerHome:
+def manager_home(*, user, as_of: date) -> ManagerHome:
     """A manager's day for their team: the funnel of the month and the last seven days'
     movement per level, follow-up compliance per rep (the last 30 days' logs, as the compliance
     page), the aging and its health against the settings' thresholds, this month's target
     against committed sales per rep, customers on credit hold and orders with a red alert."""
-    now = now or timezone.now()
     month_start, _end = period_bounds("month", as_of)
     team_funnel = funnel(user=user, as_of=as_of, period="month")
     levels = [(row.stage.level, row.stage.display_name) for row in team_funnel.levels]
@@ -269,7 +271,7 @@ def manager_home(*, user, as_of: date, now: datetime | None = None) -> ManagerHo
     return ManagerHome(
         as_of=as_of,
         funnel=team_funnel,
-        movement=stage_movement(user=user, since=now - WEEK, levels=levels),
+        movement=stage_movement(user=user, as_of=as_of, levels=levels),
         compliance=followup_compliance(user=user, as_of=as_of, since=since),
         compliance_since=since,
         aging=aging_report(user=user, as_of=as_of, group_by="owner", per_page=SHORT_LIST),

@@ -14,6 +14,7 @@ from reports.selectors import home as selectors
 from salesops.accounts.access import role_of
 from salesops.accounts.roles import Role
 from salesops.core import charts
+from salesops.core.http import query_date
 from salesops.core.selectors import home_summary
 
 
@@ -148,7 +149,9 @@ PAGES = {
 @login_required
 def home(request):
     """Everyone signed in has a home page; a user without a role sees only the shell."""
-    user, today = request.user, timezone.localdate()
+    user = request.user
+    # ?as_of=YYYY-MM-DD shows the page as it stood on a day (the benchmarks' book day).
+    today = query_date(request, "as_of", default=timezone.localdate(), label=_("As of"))
     context = home_summary(user=user)
     context["customer_count"] = customer_count(user=user)
     context["today"] = today

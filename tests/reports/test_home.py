@@ -116,7 +116,7 @@ def test_rep_page_links_every_figure_to_its_list(client, org, book, monkeypatch)
 
 
 def test_manager_home_figures(org, book):
-    page = home.manager_home(user=org["manager1"], as_of=AS_OF, now=NOW)
+    page = home.manager_home(user=org["manager1"], as_of=AS_OF)
 
     # Team A's open deals per level (rep3's d8 is team B's).
     assert [row.count for row in page.funnel.levels] == [2, 1, 1, 0, 3, 0]
