@@ -71,13 +71,26 @@ class HomePage(Case):
         return {r.stage.level: r.count for r in funnel.levels if r.count and r.stage.level < 6}
 
     def targets_sql(self, scope, params, sellers: list[int]) -> dict:
-        """{seller: (month's sales target, committed in the month)} for `sellers`."""
+        """{seller: (sales target, committed)} for `sellers`, of the month, else the quarter,
+        else the year that holds the day (the first with a target among them)."""
+        period = "month"
+        for kind in ("month", "quarter", "year"):
+            start, end = period_bounds(kind, self.today)
+            if fetch_one(
+                "SELECT 1 FROM opportunities_salestarget WHERE period = %(kind)s "
+                "AND period_start = %(start)s AND owner_id = ANY(%(ids)s) LIMIT 1",
+                {"kind": kind, "start": start, "ids": sellers},
+            ):
+                period = kind
+                break
+        start, end = period_bounds(period, self.today)
+        params = {**params, "start": start, "end": end, "ids": sellers}
         targets = dict(
             fetch(
                 "SELECT owner_id, SUM(sales_target) FROM opportunities_salestarget "
-                "WHERE period = 'month' AND period_start = %(start)s AND owner_id = ANY(%(ids)s) "
-                "GROUP BY owner_id",
-                {**params, "ids": sellers},
+                "WHERE period = %(period)s AND period_start = %(start)s "
+                "AND owner_id = ANY(%(ids)s) GROUP BY owner_id",
+                {**params, "period": period},
             )
         )
         actual = dict(
@@ -87,7 +100,7 @@ class HomePage(Case):
                 "WHERE x.status <> 'lost' AND s.level >= %(committed)s "
                 "AND (x.committed_at AT TIME ZONE %(tz)s)::date BETWEEN %(start)s AND %(end)s "
                 f"AND x.owner_id = ANY(%(ids)s) AND {scope} GROUP BY x.owner_id",
-                {**params, "ids": sellers},
+                params,
             )
         )
         return {
@@ -98,7 +111,7 @@ class HomePage(Case):
 
     @staticmethod
     def target_figures(targets) -> dict:
-        return {t.owner.pk: (t.target, t.actual) for t in targets if t.target or t.actual}
+        return {t.owner.pk: (t.target, t.actual) for t in targets.rows if t.target or t.actual}
 
     def overdue_sql(self, scope, params) -> tuple:
         count, fen = fetch_one(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from customers.models import Customer, FollowUp
@@ -81,9 +81,7 @@ class RepHome:
     overdue_steps: int
     funnel: Funnel
     receivables: CollectionList
-    targets: list[TargetProgress]
-    month_start: date
-    month_end: date
+    targets: Targets
     commission: object = None  # what commission_to_date returns, None until it exists
     commission_available: bool = False
 
@@ -102,7 +100,7 @@ class RepHome:
 
     @property
     def target(self) -> TargetProgress:
-        return self.targets[0]
+        return self.targets.rows[0]
 
 
 def rep_home(*, user, as_of: date) -> RepHome:
@@ -112,7 +110,6 @@ def rep_home(*, user, as_of: date) -> RepHome:
     promise-to-pay record), this month's sales target against committed sales, and the
     commission so far when that module exists. The target is counted as on the manager's page
     (deals the rep owns, committed in the month)."""
-    month_start, month_end = period_bounds("month", as_of)
     due = due_list(user=user, as_of=as_of)
     overdue_steps = (
         FollowUp.objects.visible_to(user)
@@ -126,9 +123,7 @@ def rep_home(*, user, as_of: date) -> RepHome:
         overdue_steps=overdue_steps,
         funnel=funnel(user=user, as_of=as_of, period="month"),
         receivables=collection_list(user=user, as_of=as_of, per_page=SHORT_LIST),
-        targets=target_progress(user=user, start=month_start, sellers=[user]),
-        month_start=month_start,
-        month_end=month_end,
+        targets=target_progress(user=user, as_of=as_of, sellers=[user]),
     )
     if commission_to_date is not None:
         home.commission = commission_to_date(user=user, as_of=as_of)
@@ -161,7 +156,7 @@ class ManagerHome:
     compliance: list[ComplianceRow]
     compliance_since: date
     aging: Aging
-    targets: list[TargetProgress]
+    targets: Targets
     credit_holds: int
     credit_hold_customers: list[Customer]
     red_orders: int
@@ -177,11 +172,11 @@ class ManagerHome:
 
     @property
     def target_total(self) -> Decimal:
-        return sum((t.target for t in self.targets), ZERO)
+        return sum((t.target for t in self.targets.rows), ZERO)
 
     @property
     def actual_total(self) -> Decimal:
-        return sum((t.actual for t in self.targets), ZERO)
+        return sum((t.actual for t in self.targets.rows), ZERO)
 
     @property
     def target_share(self) -> Decimal | None:
@@ -214,15 +209,39 @@ def stage_movement(*, user, as_of: date, levels: list[tuple[int, str]]) -> list[
     ]
 
 
-def target_progress(*, user, start: date, sellers) -> list[TargetProgress]:
-    """Each seller in `sellers` (users `user` sees): their monthly sales target starting on
-    `start` against the amount of the deals they own committed (level 5 reached, not lost) in
-    that month, as the funnel counts it. Two grouped queries."""
+# The target of the home pages is the month's; where nobody in view has one, the quarter's,
+# then the year's (teams that set only quarterly targets still see their progress).
+TARGET_PERIODS = (SalesTarget.Period.MONTH, SalesTarget.Period.QUARTER, SalesTarget.Period.YEAR)
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The sellers' targets of one period (`period`: month, quarter or year, holding the day)
+    against the deals committed in it."""
+
+    period: str
+    start: date
+    end: date
+    rows: list[TargetProgress]
+
+
+def target_progress(*, user, as_of: date, sellers) -> Targets:
+    """Each seller in `sellers` (users `user` sees): their sales target of the month holding
+    `as_of` (or, when none of them has one, of the quarter, then of the year) against the
+    amount of the deals they own committed (level 5 reached, not lost) in that period, as the
+    funnel counts it. Three grouped queries (the kinds of period with targets, the targets,
+    the committed amounts)."""
     sellers = list(sellers)
-    _start, end = period_bounds("month", start)
+    bounds = {period: period_bounds(period, as_of) for period in TARGET_PERIODS}
+    scoped = SalesTarget.objects.visible_to(user).filter(owner__in=sellers)
+    kinds = Q()
+    for period, (start, _end) in bounds.items():
+        kinds |= Q(period=period, period_start=start)
+    present = set(scoped.filter(kinds).values_list("period", flat=True).distinct().order_by())
+    period = next((p for p in TARGET_PERIODS if p in present), SalesTarget.Period.MONTH)
+    start, end = bounds[period]
     targets = dict(
-        SalesTarget.objects.visible_to(user)
-        .filter(period=SalesTarget.Period.MONTH, period_start=start, owner__in=sellers)
+        scoped.filter(period=period, period_start=start)
         .values_list("owner")
         .annotate(total=Sum("sales_target"))
         .order_by()
@@ -236,7 +255,7 @@ def target_progress(*, user, start: date, sellers) -> list[TargetProgress]:
         .annotate(total=Sum("amount"))
         .order_by()
     )
-    return [
+    rows = [
         TargetProgress(
             owner=seller,
             target=targets.get(seller.pk) or ZERO,
@@ -244,6 +263,7 @@ def target_progress(*, user, start: date, sellers) -> list[TargetProgress]:
         )
         for seller in sellers
     ]
+    return Targets(period=str(period), start=start, end=end, rows=rows)
 
 
 def team_sellers(*, user):
@@ -262,7 +282,6 @@ def manager_home(*, user, as_of: date) -> ManagerHome:
     movement per level, follow-up compliance per rep (the last 30 days' logs, as the compliance
     page), the aging and its health against the settings' thresholds, this month's target
     against committed sales per rep, customers on credit hold and orders with a red alert."""
-    month_start, _end = period_bounds("month", as_of)
     team_funnel = funnel(user=user, as_of=as_of, period="month")
     levels = [(row.stage.level, row.stage.display_name) for row in team_funnel.levels]
     holds = Customer.objects.visible_to(user).filter(credit_hold=True)
@@ -275,7 +294,7 @@ def manager_home(*, user, as_of: date) -> ManagerHome:
         compliance=followup_compliance(user=user, as_of=as_of, since=since),
         compliance_since=since,
         aging=aging_report(user=user, as_of=as_of, group_by="owner", per_page=SHORT_LIST),
-        targets=target_progress(user=user, start=month_start, sellers=team_sellers(user=user)),
+        targets=target_progress(user=user, as_of=as_of, sellers=team_sellers(user=user)),
         credit_holds=holds.count(),
         credit_hold_customers=list(
             holds.select_related("owner").order_by(

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from customers.selectors import customer_count
 from receivables.selectors.aging import BUCKET_KEYS
@@ -47,17 +47,36 @@ def aging_chart(aging, *, title: str):
 
 
 def target_chart(targets, *, title: str):
+    rows = targets.rows if any(t.target or t.actual for t in targets.rows) else []
     return charts.bar(
         title=title,
-        labels=[str(t.owner) for t in targets],
+        labels=[str(t.owner) for t in rows],
         series=[
-            charts.Series(_("Target"), [t.target for t in targets]),
-            charts.Series(_("Committed"), [t.actual for t in targets]),
+            charts.Series(_("Target"), [t.target for t in rows]),
+            charts.Series(_("Committed"), [t.actual for t in rows]),
         ],
         unit="yuan",
         horizontal=True,
-        description=_("Sales target of the month against committed deals, per seller."),
+        description=_("Sales target against committed deals, per seller."),
     )
+
+
+# Whose target, of which period (the month's, else the quarter's, else the year's).
+MY_TARGET = {
+    "month": gettext_lazy("My target this month"),
+    "quarter": gettext_lazy("My target this quarter"),
+    "year": gettext_lazy("My target this year"),
+}
+TEAM_TARGET = {
+    "month": gettext_lazy("Team target this month"),
+    "quarter": gettext_lazy("Team target this quarter"),
+    "year": gettext_lazy("Team target this year"),
+}
+REP_TARGETS = {
+    "month": gettext_lazy("Target per rep this month"),
+    "quarter": gettext_lazy("Target per rep this quarter"),
+    "year": gettext_lazy("Target per rep this year"),
+}
 
 
 def rep_context(user, today) -> dict:
@@ -65,13 +84,16 @@ def rep_context(user, today) -> dict:
     return {
         "home": home,
         "funnel_chart": funnel_chart(home.funnel, title=_("My funnel")),
-        "target_chart": target_chart(home.targets, title=_("My target this month")),
+        "target_title": MY_TARGET[home.targets.period],
+        "target_chart": target_chart(home.targets, title=str(MY_TARGET[home.targets.period])),
     }
 
 
 def manager_context(user, today) -> dict:
     home = selectors.manager_home(user=user, as_of=today)
-    levels = [m.name for m in home.movement]
+    moved = any(m.moved_in or m.moved_out for m in home.movement)
+    levels = [m.name for m in home.movement] if moved else []
+    movement = home.movement if moved else []
     return {
         "home": home,
         "funnel_chart": funnel_chart(home.funnel, title=_("Team funnel")),
@@ -79,8 +101,8 @@ def manager_context(user, today) -> dict:
             title=_("Funnel movement, last 7 days"),
             labels=levels,
             series=[
-                charts.Series(_("Moved in"), [m.moved_in for m in home.movement]),
-                charts.Series(_("Moved out"), [m.moved_out for m in home.movement]),
+                charts.Series(_("Moved in"), [m.moved_in for m in movement]),
+                charts.Series(_("Moved out"), [m.moved_out for m in movement]),
             ],
             unit="count",
             horizontal=True,
@@ -95,7 +117,8 @@ def manager_context(user, today) -> dict:
             description=_("Customers followed up within their cadence."),
         ),
         "aging_chart": aging_chart(home.aging, title=_("Team aging")),
-        "target_chart": target_chart(home.targets, title=_("Target this month per rep")),
+        "target_title": TEAM_TARGET[home.targets.period],
+        "target_chart": target_chart(home.targets, title=str(REP_TARGETS[home.targets.period])),
     }
 
 

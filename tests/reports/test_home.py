@@ -91,7 +91,30 @@ def test_rep_home_figures(org, book):
         Decimal("50000.00"),
     )
     assert page.target.share == Decimal("0.2500")
+    assert page.targets.period == "month"
     assert page.commission_available is (home.commission_to_date is not None)
+
+
+def test_without_monthly_targets_the_quarters_count(org, book):
+    from opportunities.models import SalesTarget
+
+    SalesTarget.objects.filter(period="month").delete()
+    page = home.rep_home(user=org["rep1"], as_of=AS_OF)
+    # Q4: rep1's 900,000 against 50,000 (11-10) + 80,000 (10-20) committed.
+    assert (page.targets.period, page.targets.start, page.targets.end) == (
+        "quarter",
+        date(2026, 10, 1),
+        date(2026, 12, 31),
+    )
+    assert (page.target.target, page.target.actual) == (Decimal("900000.00"), Decimal("130000.00"))
+    # manager1's team: only rep1 has a quarter's target; rep2's 30,000 still counts as committed.
+    team = home.manager_home(user=org["manager1"], as_of=AS_OF).targets
+    assert team.period == "quarter"
+    assert [(t.owner.username, t.target, t.actual) for t in team.rows] == [
+        ("manager1", Decimal("0.00"), Decimal("0.00")),
+        ("rep1", Decimal("900000.00"), Decimal("130000.00")),
+        ("rep2", Decimal("0.00"), Decimal("30000.00")),
+    ]
 
 
 def test_rep_page_links_every_figure_to_its_list(client, org, book, monkeypatch):
@@ -151,7 +174,8 @@ def test_manager_home_figures(org, book):
     # against the settings' thresholds (docs/receivables.md): healthy from 60 %, alarm above 20 %
     assert (page.aging.healthy_share, page.aging.alarm_share) == (Decimal("0.6"), Decimal("0.2"))
     # November per seller: manager1 no target; rep1 50,000 of 200,000; rep2 30,000 of 100,000.
-    assert [(t.owner.username, t.target, t.actual) for t in page.targets] == [
+    assert (page.targets.period, page.targets.start) == ("month", date(2026, 11, 1))
+    assert [(t.owner.username, t.target, t.actual) for t in page.targets.rows] == [
         ("manager1", Decimal("0.00"), Decimal("0.00")),
         ("rep1", Decimal("200000.00"), Decimal("50000.00")),
         ("rep2", Decimal("100000.00"), Decimal("30000.00")),
@@ -321,7 +345,7 @@ def test_admin_page_lists_every_job(client, org):
 # notifications and customer count) and its selectors' own fixed queries (the due list's five,
 # the funnel's five, the collection list's five, the aging's two, the KPIs' ten...).
 @pytest.mark.parametrize(
-    ("who", "queries"), [("rep1", 27), ("manager1", 25), ("finance1", 31), ("admin", 10)]
+    ("who", "queries"), [("rep1", 28), ("manager1", 26), ("finance1", 31), ("admin", 10)]
 )
 def test_each_home_page_takes_the_same_queries_for_a_bigger_book(
     client, org, book, who, queries, django_assert_num_queries
