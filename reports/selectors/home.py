@@ -33,6 +33,9 @@ from salesops.accounts.roles import Role
 from salesops.core.selectors import AdminHome, job_statuses
 
 ZERO = Decimal("0.00")
+# The finance page's DSO and collection rate are those of the 30 days ending with the day (a
+# month to date says nothing on the 2nd).
+KPI_DAYS = 30
 # How many rows each short list on a home page shows; its figure links to the whole list.
 SHORT_LIST = 5
 # The manager's "movement this week" and the admin's failures look this far back.
@@ -338,10 +341,10 @@ class FinanceHome:
 
 def finance_home(*, user, as_of: date) -> FinanceHome:
     """Finance's day: the aging on the day with the last 30 nightly snapshots, the top of the
-    collection list, payments not yet fully allocated, and the month to date's DSO and
+    collection list, payments not yet fully allocated, and the last 30 days' DSO and
     collection rate against their targets (the industry DSO and the normal collection rate of
     the settings); best-possible DSO, ADD and CEI when the credit metrics exist."""
-    kpi_start, _end = period_bounds("month", as_of)
+    kpi_start = as_of - timedelta(days=KPI_DAYS - 1)
     unallocated = payment_list(user=user, unallocated=True)
     figures = unallocated.order_by().aggregate(
         n=Count("pk"), total=Sum(F("amount") - F("allocated"))

@@ -124,7 +124,10 @@ def manager_context(user, today) -> dict:
 
 def finance_context(user, today) -> dict:
     home = selectors.finance_home(user=user, as_of=today)
-    days = [point["as_of"].strftime("%m-%d") for point in home.trend]
+    # One point every TREND_STEP days, ending with the latest: every point's value is printed,
+    # and thirty of them would print over each other.
+    points = home.trend[::-1][::TREND_STEP][::-1]
+    days = [point["as_of"].strftime("%m-%d") for point in points]
     return {
         "home": home,
         "aging_chart": aging_chart(home.aging, title=_("Aging today")),
@@ -132,8 +135,8 @@ def finance_context(user, today) -> dict:
             title=_("Aging trend, last 30 days"),
             labels=days,
             series=[
-                charts.Series(_("Outstanding"), [point["total"] for point in home.trend]),
-                charts.Series(pgettext("money", "Overdue"), [p["overdue"] for p in home.trend]),
+                charts.Series(_("Outstanding"), [point["total"] for point in points]),
+                charts.Series(pgettext("money", "Overdue"), [p["overdue"] for p in points]),
             ],
             unit="yuan",
             description=_("Totals of the nightly aging snapshots."),
@@ -160,6 +163,8 @@ def admin_context(user, today) -> dict:
         ),
     }
 
+
+TREND_STEP = 5
 
 PAGES = {
     Role.REP: ("reports/home_rep.html", rep_context),

@@ -238,8 +238,9 @@ def test_finance_home_figures(org, book):
     assert page.unallocated_count == 2
     assert page.unallocated_total == Decimal("800.00")
     assert [p.customer.name for p in page.unallocated_payments] == ["己公司", "戊公司"]
-    # November to date: due R1 1,000 (11-13) + R5 900 (11-01) = 1,900; collected on them 400.
-    assert page.kpi_start == date(2026, 11, 1)
+    # The 30 days 10-25..11-23: due R1 1,000 (11-13) + R5 900 (11-01) = 1,900 (R4 fell due on
+    # 10-01); collected on them 400.
+    assert page.kpi_start == date(2026, 10, 25)
     assert page.kpis.due_in_period == Decimal("1900.00")
     assert page.kpis.collected_in_period == Decimal("400.00")
     assert page.kpis.collection_rate == Decimal("0.2105")
@@ -268,7 +269,7 @@ def test_finance_page_links(client, org, book, monkeypatch):
     assert 'href="/receivables/payments/?unallocated=1"' in html
     assert 'data-testid="unallocated-total">¥800.00<' in html
     assert 'href="/receivables/collections/"' in html
-    assert 'href="/receivables/kpis/?start=2026-11-01&end=2026-11-23"' in html
+    assert 'href="/receivables/kpis/?start=2026-10-25&end=2026-11-23"' in html
     assert "21.1%" in html  # the collection rate
     assert 'data-testid="credit-metrics"' in html
 
