@@ -6,10 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 
 from customers.selectors import customer_count
-from receivables.selectors.aging import BUCKET_KEYS
+from receivables.views.reports import aging_chart, aging_trend_chart
 from reports.selectors import home as selectors
 from salesops.accounts.access import role_of
 from salesops.accounts.roles import Role
@@ -18,31 +18,12 @@ from salesops.core.http import query_date
 from salesops.core.selectors import home_summary
 
 
-def bucket_labels(buckets) -> list[str]:
-    """ "Not due", "1-30 days", …, "90+ days": the aging buckets as the charts name them."""
-    return [
-        _("Not due") if bucket.low is None else _("%(range)s days") % {"range": bucket.label()}
-        for bucket in buckets
-    ]
-
-
 def funnel_chart(funnel, *, title: str):
     return charts.funnel(
         title=title,
         labels=[row.stage.display_name for row in funnel.levels],
         values=[row.count for row in funnel.levels],
         description=_("Deals per funnel level."),
-    )
-
-
-def aging_chart(aging, *, title: str):
-    totals = aging.totals
-    return charts.bar(
-        title=title,
-        labels=bucket_labels(aging.buckets),
-        series=[charts.Series("", [getattr(totals, key) for key in BUCKET_KEYS])],
-        unit="yuan",
-        description=_("Outstanding balance per aging bucket."),
     )
 
 
@@ -124,23 +105,10 @@ def manager_context(user, today) -> dict:
 
 def finance_context(user, today) -> dict:
     home = selectors.finance_home(user=user, as_of=today)
-    # One point every TREND_STEP days, ending with the latest: every point's value is printed,
-    # and thirty of them would print over each other.
-    points = home.trend[::-1][::TREND_STEP][::-1]
-    days = [point["as_of"].strftime("%m-%d") for point in points]
     return {
         "home": home,
         "aging_chart": aging_chart(home.aging, title=_("Aging today")),
-        "trend_chart": charts.line(
-            title=_("Aging trend, last 30 days"),
-            labels=days,
-            series=[
-                charts.Series(_("Outstanding"), [point["total"] for point in points]),
-                charts.Series(pgettext("money", "Overdue"), [p["overdue"] for p in points]),
-            ],
-            unit="yuan",
-            description=_("Totals of the nightly aging snapshots."),
-        ),
+        "trend_chart": aging_trend_chart(home.trend, title=_("Aging trend, last 30 days")),
     }
 
 
@@ -163,8 +131,6 @@ def admin_context(user, today) -> dict:
         ),
     }
 
-
-TREND_STEP = 5
 
 PAGES = {
     Role.REP: ("reports/home_rep.html", rep_context),

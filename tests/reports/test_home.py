@@ -361,3 +361,28 @@ def test_each_home_page_takes_the_same_queries_for_a_bigger_book(
         JobRun.objects.create(name=name, as_of=AS_OF, started_at=NOW, outcome="failed")
     with django_assert_num_queries(queries):
         assert client.get(reverse("home")).status_code == 200
+
+
+# --- the funnel and aging pages lead with a chart -----------------------------------------------
+
+
+def test_the_funnel_and_aging_pages_lead_with_their_chart(client, org, book):
+    from receivables.jobs import aging_snapshot_take
+
+    aging_snapshot_take(as_of=AS_OF)
+    client.force_login(org["manager1"])
+    funnel = client.get(reverse("funnel_dashboard") + "?period=month&as_of=2026-11-23")
+    html = funnel.content.decode()
+    chart = html[html.index('data-testid="funnel-chart"') :]
+    assert chart.index("<svg") < chart.index('data-testid="funnel-kpis"')
+    # manager1's open deals per level, exact in the chart's description
+    assert "确定 2, 接触 1, 有资格 1, 已发展 0, 已承诺 3, 安全收回全款 0</desc>" in chart
+    aging = client.get(reverse("aging") + "?as_of=2026-11-23").content.decode()
+    first_chart = aging.index('data-testid="aging-chart"')
+    assert first_chart < aging.index('data-testid="aging"')
+    # manager1's buckets (as on the home page), exact in the chart's description
+    assert (
+        "未到期 ¥500.00, 1-30 天 ¥600.00, 31-60 天 ¥0.00, 61-90 天 ¥0.00, 90+ 天 ¥700.00</desc>"
+        in aging[first_chart:]
+    )
+    assert 'data-testid="trend"' in aging
