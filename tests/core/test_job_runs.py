@@ -99,3 +99,28 @@ def test_the_registered_jobs_keep_their_names_and_modules():
     for name, job in scheduling.jobs().items():
         assert job.__name__ == name
         assert job.__module__.endswith(".jobs")
+
+
+def test_a_new_run_deletes_that_jobs_runs_over_90_days_old(registry):
+    from django.utils import timezone
+
+    @scheduled_job
+    def probe_keep(*, as_of: date) -> None:
+        return None
+
+    now = timezone.now()
+    old, recent, other = (
+        JobRun.objects.create(name=name, started_at=now - timedelta(days=days), outcome="ok")
+        for name, days in (("probe_keep", 91), ("probe_keep", 89), ("other_job", 200))
+    )
+
+    probe_keep(as_of=date(2026, 11, 23))
+
+    # the new run and the 89-day-old one stay; another job's old run waits for that job's next
+    assert set(JobRun.objects.values_list("name", "as_of")) == {
+        ("probe_keep", date(2026, 11, 23)),
+        ("probe_keep", None),
+        ("other_job", None),
+    }
+    assert not JobRun.objects.filter(pk=old.pk).exists()
+    assert JobRun.objects.filter(pk__in=[recent.pk, other.pk]).count() == 2
