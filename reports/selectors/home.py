@@ -62,7 +62,7 @@ def _share(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
 
 @dataclass(frozen=True)
 class TargetProgress:
-    """One seller's sales target for the month against the deals committed in it (level 5
+    """One seller's sales target for a period against the deals committed in it (level 5
     reached, not lost: the funnel's "achieved")."""
 
     owner: User
@@ -110,9 +110,9 @@ def rep_home(*, user, as_of: date) -> RepHome:
     """A rep's day: customers due (follow-up or visit) today or overdue, open next steps past
     their date, their funnel by level, their overdue receivables with the promised dates of the
     collection list (the nearest open next step of the customer: there is no separate
-    promise-to-pay record), this month's sales target against committed sales, and the
-    commission so far when that module exists. The target is counted as on the manager's page
-    (deals the rep owns, committed in the month)."""
+    promise-to-pay record), their sales target against committed sales (the month's, else the
+    quarter's, else the year's: target_progress, as on the manager's page), and the commission
+    so far when that module exists."""
     due = due_list(user=user, as_of=as_of)
     overdue_steps = (
         FollowUp.objects.visible_to(user)
@@ -283,8 +283,9 @@ def team_sellers(*, user):
 def manager_home(*, user, as_of: date) -> ManagerHome:
     """A manager's day for their team: the funnel of the month and the last seven days'
     movement per level, follow-up compliance per rep (the last 30 days' logs, as the compliance
-    page), the aging and its health against the settings' thresholds, this month's target
-    against committed sales per rep, customers on credit hold and orders with a red alert."""
+    page), the aging and its health against the settings' thresholds, the target against
+    committed sales per rep (target_progress), customers on credit hold and orders with a red
+    alert."""
     team_funnel = funnel(user=user, as_of=as_of, period="month")
     levels = [(row.stage.level, row.stage.display_name) for row in team_funnel.levels]
     holds = Customer.objects.visible_to(user).filter(credit_hold=True)

@@ -188,6 +188,33 @@ def test_manager_home_figures(org, book):
     assert [o.customer.name for o in page.red_order_list] == ["甲公司"]
 
 
+def test_the_week_ends_with_the_day_and_a_bad_day_falls_back_to_today(client, org, book):
+    from opportunities.models import Opportunity, StageChange
+
+    # A move on 11-24 is after the day; one on 11-17 is the week's first day.
+    deal = Opportunity.objects.get(customer__name="甲公司", stage__level=3)
+    for day, from_level, to_level in ((24, 3, 4), (17, 1, 2)):
+        StageChange.objects.create(
+            opportunity=deal,
+            kind="advanced",
+            from_level=from_level,
+            to_level=to_level,
+            changed_at=NOW.replace(day=day),
+        )
+    page = home.manager_home(user=org["manager1"], as_of=AS_OF)
+    assert [(m.level, m.moved_in, m.moved_out) for m in page.movement][:4] == [
+        (1, 1, 1),
+        (2, 2, 1),
+        (3, 1, 1),
+        (4, 0, 0),
+    ]
+    client.force_login(org["manager1"])
+    response = client.get(reverse("home") + "?as_of=2026-13-01")
+    assert response.status_code == 200
+    assert response.context["today"] == timezone.localdate()
+    assert [str(m) for m in response.context["messages"]]  # says the day was not understood
+
+
 def test_manager_page_links_and_scope(client, org, book, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: AS_OF)
     client.force_login(org["manager1"])
