@@ -413,3 +413,49 @@ def test_the_funnel_and_aging_pages_lead_with_their_chart(client, org, book):
         in aging[first_chart:]
     )
     assert 'data-testid="trend"' in aging
+
+
+# --- the slots the commission and credit metrics branches fill ---------------------------------
+
+
+def test_the_slots_show_commission_and_credit_metrics_once_they_exist(
+    client, org, book, monkeypatch
+):
+    """Fakes of the shapes of commission_to_date (CommissionToDate) and credit_metrics
+    (CreditMetrics.figures) of branch i12-com: what the cards show when the lead merges it."""
+    from types import SimpleNamespace
+
+    from receivables.rules.kpis import Figure
+
+    seen = {}
+
+    def commission_to_date(*, user, as_of):
+        seen["commission"] = (user, as_of)
+        return SimpleNamespace(
+            month=date(2026, 11, 1), collected=Decimal("400.00"), commission=Decimal("12.34")
+        )
+
+    def credit_metrics(*, user, start, end):
+        seen["credit"] = (user, start, end)
+        return SimpleNamespace(
+            figures={
+                "best_possible_dso": Figure(Decimal("41.5")),
+                "average_days_delinquent": Figure(Decimal("12.0")),
+                "cei": Figure(None, "nothing collectable"),
+            }
+        )
+
+    monkeypatch.setattr(home, "commission_to_date", commission_to_date)
+    monkeypatch.setattr(home, "credit_metrics", credit_metrics)
+    client.force_login(org["rep1"])
+    html = client.get(reverse("home") + "?as_of=2026-11-23").content.decode()
+    assert seen["commission"] == (org["rep1"], AS_OF)
+    assert 'data-testid="commission-to-date">¥12.34<' in html
+    assert "2026-11 已回款 ¥400.00" in html
+    client.force_login(org["finance1"])
+    html = client.get(reverse("home") + "?as_of=2026-11-23").content.decode()
+    assert seen["credit"] == (org["finance1"], date(2026, 10, 25), AS_OF)
+    part = html[html.index('data-testid="credit-metrics"') :]
+    assert "41.5" in part[part.index('data-testid="best-possible-dso"') :][:200]
+    assert "12.0" in part[part.index('data-testid="add"') :][:200]
+    assert "nothing collectable" in part[part.index('data-testid="cei"') :][:300]
