@@ -45,6 +45,7 @@ AREAS = (
     "imports",
     "reports",
     "reports_stats",
+    "home",
 )
 
 

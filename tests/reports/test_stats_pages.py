@@ -29,7 +29,7 @@ YEAR = "?period=year&date=2026-08-15"
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
     day = {"value": date(2026, 12, 2)}
-    monkeypatch.setattr("reports.views.report_today", lambda: day["value"])
+    monkeypatch.setattr("reports.views.reports.report_today", lambda: day["value"])
     return day
 
 
