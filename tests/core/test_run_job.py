@@ -53,6 +53,7 @@ def test_every_registered_job_resolves_to_its_service():
     from customers.jobs import customer_release_idle, followup_remind
     from orders.jobs import customer_retier, customer_revenue_refresh
     from receivables.jobs import aging_snapshot_take, receivable_escalate
+    from reports.jobs import weekly_report_send
     from salesops.core.jobs import heartbeat_record, notification_prune
 
     registry = scheduling.jobs()
@@ -66,6 +67,7 @@ def test_every_registered_job_resolves_to_its_service():
         "heartbeat_record",
         "notification_prune",
         "receivable_escalate",
+        "weekly_report_send",
     ]
     assert registry["customer_release_idle"] is customer_release_idle
     assert registry["followup_remind"] is followup_remind
@@ -73,6 +75,7 @@ def test_every_registered_job_resolves_to_its_service():
     assert registry["aging_snapshot_take"] is aging_snapshot_take
     assert registry["heartbeat_record"] is heartbeat_record
     assert registry["notification_prune"] is notification_prune
+    assert registry["weekly_report_send"] is weekly_report_send
     assert registry["customer_retier"] is customer_retier
     assert registry["customer_revenue_refresh"] is customer_revenue_refresh
 

@@ -41,6 +41,6 @@ def test_customer_filters_offer_all_instead_of_dashes(client, org):
     html = client.get(reverse("customer_list")).content.decode()
 
     assert "---------" not in html
-    # rad type, region, owner, status, follow-up overdue, and the sort order's default
-    assert html.count('<option value="" selected>全部</option>') == 5
+    # rad type, region, owner, status, follow-up overdue, credit hold, and the sort order's default
+    assert html.count('<option value="" selected>全部</option>') == 6
     assert '<option value="" selected>默认排序</option>' in html
