@@ -320,10 +320,6 @@ class CreditMetrics:
     at_risk_share: Decimal | None  # a share: 0.1087 means 10.87 %
 
     @property
-    def average_current(self) -> Decimal:
-        return (self.opening_current + self.closing_current) / 2
-
-    @property
     def figures(self) -> dict[str, rules.Figure]:
         """Each metric rounded for display (days and CEI to 0.1, a share to 0.01 %), or no
         figure with the reason: {"dso": Figure, "best_possible_dso": ..., "cei": ...}."""

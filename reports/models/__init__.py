@@ -1,0 +1,10 @@
+"""The reports app's models, one module per subdomain; callers import them from here."""
+
+from reports.models.commission import (
+    CommissionLine,
+    CommissionPeriod,
+    CommissionProfile,
+    CommissionSettings,
+)
+
+__all__ = ["CommissionLine", "CommissionPeriod", "CommissionProfile", "CommissionSettings"]
