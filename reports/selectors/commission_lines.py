@@ -187,8 +187,12 @@ def _rep_rate(settings: CommissionSettings):
     return Coalesce(Subquery(profile), Value(settings.rate), output_field=RATE_FIELD)
 
 
-def _scope(queryset, user):
-    """Lines of the reps `user` may see (user None: everything, for the close)."""
+def _scope(queryset, user, reps=None):
+    """Lines of the reps `user` may see (user None: everything, for the close), and of `reps`
+    (ids or a queryset of users) when given. A rep's lines are all in or all out, so neither
+    changes a rep's running total."""
+    if reps is not None:
+        queryset = queryset.filter(line_rep__in=reps)
     if user is None:
         return queryset
     scope = owner_scope(user, "line_rep")
@@ -203,7 +207,7 @@ def _line_values(queryset, **columns):
     )
 
 
-def _earned(*, month: date, user, settings: CommissionSettings, thresholds: dict):
+def _earned(*, month: date, user, reps, settings: CommissionSettings, thresholds: dict):
     """Active allocations of valid payments dated in the month, each earning rate × amount,
     the part above the rep's threshold (counting the month's collections in payment-date, then
     allocation order) at rate × multiplier."""
@@ -218,7 +222,7 @@ def _earned(*, month: date, user, settings: CommissionSettings, thresholds: dict
         .filter(line_rep__isnull=False)
         .order_by()
     )
-    rows = _scope(rows, user)
+    rows = _scope(rows, user, reps)
     collected = Window(
         Sum("amount"),
         partition_by=[F("line_rep")],
@@ -259,7 +263,7 @@ def _earned(*, month: date, user, settings: CommissionSettings, thresholds: dict
     )
 
 
-def _late(*, closed: ClosedRange, user, settings: CommissionSettings):
+def _late(*, closed: ClosedRange, user, reps, settings: CommissionSettings):
     """Allocations of payments dated in a closed month that no close froze (allocated after the
     close): an adjustment at the plain rate, the closed month's accelerator is not reopened."""
     frozen = CommissionLine.objects.filter(
@@ -277,7 +281,7 @@ def _late(*, closed: ClosedRange, user, settings: CommissionSettings):
         .filter(line_rep__isnull=False)
         .order_by()
     )
-    rows = _scope(rows, user).annotate(line_rate=_rep_rate(settings))
+    rows = _scope(rows, user, reps).annotate(line_rate=_rep_rate(settings))
     return _line_values(
         rows,
         kind=Value(CommissionLine.Kind.LATE, CharField()),
@@ -295,7 +299,7 @@ def _late(*, closed: ClosedRange, user, settings: CommissionSettings):
     )
 
 
-def _reversals(*, user):
+def _reversals(*, user, reps):
     """Frozen lines whose allocation a void reversed since: the same line with the opposite
     sign, so the closed month stays as it was and the next open month pays it back."""
     reversed_already = CommissionLine.objects.filter(
@@ -310,7 +314,7 @@ def _reversals(*, user):
         .annotate(line_rep=F("rep_id"))
         .order_by()
     )
-    rows = _scope(rows, user)
+    rows = _scope(rows, user, reps)
     return _line_values(
         rows,
         kind=Value(CommissionLine.Kind.REVERSAL, CharField()),
@@ -328,16 +332,20 @@ def _reversals(*, user):
     )
 
 
-def live_lines_sql(*, month: date, user, closed: ClosedRange | None = None) -> tuple[str, list]:
+def live_lines_sql(
+    *, month: date, user, reps=None, closed: ClosedRange | None = None, settings=None
+) -> tuple[str, list]:
     """SQL (and parameters) of an open month's lines, columns as COLUMNS: what each active
     allocation of the month earns and, in the month after the last closed one, the adjustments
-    of the closed months. One query; the statement reads it and the close inserts it."""
-    settings = CommissionSettings.load()
+    of the closed months; of the reps `user` may see (None: all) and of `reps` when given. One
+    query; the statement reads it and the close inserts it."""
+    settings = settings or CommissionSettings.load()
     closed = closed or closed_range()
-    thresholds = collection_thresholds(month=month, settings=settings)
-    parts = [_earned(month=month, user=user, settings=settings, thresholds=thresholds)]
+    thresholds = collection_thresholds(month=month, settings=settings, reps=reps)
+    scope = {"user": user, "reps": reps}
+    parts = [_earned(month=month, **scope, settings=settings, thresholds=thresholds)]
     if month == closed.adjustment_month:
-        parts += [_late(closed=closed, user=user, settings=settings), _reversals(user=user)]
+        parts += [_late(closed=closed, **scope, settings=settings), _reversals(**scope)]
     query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     sql, params = query.query.sql_with_params()
     names = ", ".join(
@@ -350,13 +358,21 @@ def live_lines_sql(*, month: date, user, closed: ClosedRange | None = None) -> t
 ORDER = "rep_id, kind <> 'earned', payment_date, allocation_id"
 
 
-def commission_lines(*, user, month: date) -> list[CommissionLineRow]:
-    """A month's lines of the reps `user` may see: frozen if finance closed the month, else live.
-    Ordered by rep, earned lines first, then payment date."""
+def commission_lines(
+    *, user, month: date, reps=None, closed: ClosedRange | None = None, settings=None
+) -> list[CommissionLineRow]:
+    """A month's lines of the reps `user` may see (None: everyone's), only of `reps` (user ids
+    or a queryset of users) when given: frozen if finance closed the month, else live. Ordered
+    by rep, earned lines first, then payment date and allocation."""
     month = month_of(month)
-    closed = closed_range()
+    closed = closed or closed_range()
     if closed.is_closed(month):
-        frozen = CommissionLine.objects.visible_to(user).filter(period__month=month)
+        lines = CommissionLine.objects
+        frozen = (lines.all() if user is None else lines.visible_to(user)).filter(
+            period__month=month
+        )
+        if reps is not None:
+            frozen = frozen.filter(rep__in=reps)
         return [
             CommissionLineRow(**row)
             for row in frozen.annotate(
@@ -372,7 +388,9 @@ def commission_lines(*, user, month: date) -> list[CommissionLineRow]:
         ]
     if user is not None and owner_scope(user, "rep") is None:
         return []
-    sql, params = live_lines_sql(month=month, user=user, closed=closed)
+    sql, params = live_lines_sql(
+        month=month, user=user, reps=reps, closed=closed, settings=settings
+    )
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT * FROM ({sql}) AS live ORDER BY {ORDER}", params)  # noqa: S608
         return [CommissionLineRow(*row) for row in cursor.fetchall()]

@@ -1,0 +1,132 @@
+"""The commission statement report (docs/reports.md, "Commission"): built from a ReportRequest
+with exact figures, rendered line by line, scoped to the viewer, and in a flat number of queries."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from reports.models import CommissionSettings
+from reports.selectors.commission import commission_build
+from reports.services.commission import commission_period_close
+from tests.factories import CustomerFactory, SalesTargetFactory
+from tests.reports.com_helpers import month_request
+from tests.reports.test_commission import Book
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+NOV, DEC = date(2026, 11, 1), date(2026, 12, 1)
+TODAY = datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+def book(org):
+    """rep1: target 10,000; 6,000 + 7,000 + 2,000 in November (525.00). rep2: 1,000 (30.00).
+    rep3 (the other team): 2,000 (60.00)."""
+    book = Book(org)
+    SalesTargetFactory(
+        owner=org["rep1"], period="month", period_start=NOV, collection_target=D("10000")
+    )
+    rep1 = CustomerFactory(name="苏州恒通电子", owner=org["rep1"])
+    book.payments = [
+        book.collect(rep1, date(2026, 11, 5), "6000")[0],
+        book.collect(rep1, date(2026, 11, 12), "7000")[0],
+        book.collect(rep1, date(2026, 11, 20), "2000")[0],
+    ]
+    book.collect(CustomerFactory(name="无锡远大", owner=org["rep2"]), date(2026, 11, 8), "1000")
+    book.collect(CustomerFactory(name="天津海河", owner=org["rep3"]), date(2026, 11, 9), "2000")
+    return book
+
+
+def reps_and_totals(context):
+    return [
+        [(str(s.rep), s.collected, s.earned, s.adjustments, s.total) for s in m.statements]
+        for m in context["months"]
+    ]
+
+
+def test_finance_sees_every_rep_with_totals_and_the_split(org, book):
+    context = commission_build(month_request(org["finance1"], NOV))
+    assert reps_and_totals(context) == [
+        [
+            ("rep1", D("15000.00"), D("525.00"), 0, D("525.00")),
+            ("rep2", D("1000.00"), D("30.00"), 0, D("30.00")),
+            ("rep3", D("2000.00"), D("60.00"), 0, D("60.00")),
+        ]
+    ]
+    assert context["total_commission"] == D("615.00")
+    settings = context["settings"]
+    assert (settings.base_share, settings.commission_share) == (D("0.5000"), D("0.5000"))
+    assert "<svg" in context["chart"]
+
+
+def test_a_rep_sees_own_statement_a_manager_the_team_and_filters_narrow_it(org, book):
+    assert reps_and_totals(commission_build(month_request(org["rep1"], NOV))) == [
+        [("rep1", D("15000.00"), D("525.00"), 0, D("525.00"))]
+    ]
+    team = [s[0] for s in reps_and_totals(commission_build(month_request(org["manager1"], NOV)))[0]]
+    assert team == ["rep1", "rep2"]
+    only = commission_build(month_request(org["manager1"], NOV, rep=org["rep2"]))
+    assert [str(s.rep) for s in only["months"][0].statements] == ["rep2"]
+    other_team = commission_build(month_request(org["finance1"], NOV, team=org["team_b"]))
+    assert [str(s.rep) for s in other_team["months"][0].statements] == ["rep3"]
+    # A rep who asks for another rep's statement gets nothing (the filter is inside the scope).
+    assert (
+        commission_build(month_request(org["rep1"], NOV, rep=org["rep2"]))["months"][0].statements
+        == []
+    )
+
+
+def test_after_a_close_a_void_shows_in_the_next_month_and_the_page_lists_it(org, book):
+    commission_period_close(actor=org["finance1"], month=NOV, now=TODAY)
+    book.void(book.payments[1])
+    november = commission_build(month_request(org["rep1"], NOV))
+    december = commission_build(month_request(org["rep1"], DEC))
+    assert reps_and_totals(november) == [[("rep1", D("15000.00"), D("525.00"), 0, D("525.00"))]]
+    assert november["months"][0].closed
+    assert reps_and_totals(december) == [[("rep1", 0, 0, D("-255.00"), D("-255.00"))]]
+    with translation.override("zh-hans"):
+        html = render_to_string(
+            "reports/commission_body.html", {**december, "pdf": False, "period": None}
+        )
+    assert "¥-255.00" in html
+    assert "调整：所属月份结账后回款作废" in html
+    assert "2026-11-12" in html
+    assert "50% : 50%" in html
+
+
+def test_the_statement_renders_each_line(org, book):
+    context = commission_build(month_request(org["rep1"], NOV))
+    with translation.override("en"):
+        html = render_to_string("reports/commission_body.html", {**context, "pdf": True})
+    for text in [
+        "2026-11-05",
+        "苏州恒通电子",
+        "AR-2",
+        "¥7,000.00",
+        "3.00%",
+        "¥3,000.00 × 1.5",
+        "¥255.00",
+        "¥525.00",
+        "¥15,000.00",
+        "¥10,000.00",
+    ]:
+        assert text in html, text
+
+
+def test_statement_queries_do_not_grow_with_lines_or_reps(org, book, django_assert_max_num_queries):
+    CommissionSettings.load()
+    request = month_request(org["finance1"], NOV)
+    # periods, closed range, settings, targets, the lines, the reps' targets, the reps
+    with django_assert_max_num_queries(7):
+        commission_build(request)
+    for index in range(6):
+        owner = org[("rep1", "rep2", "rep3", "manager1")[index % 4]]
+        book.collect(CustomerFactory(owner=owner), date(2026, 11, 10 + index), "100")
+    SalesTargetFactory(owner=org["rep3"], period="quarter", period_start=date(2026, 10, 1))
+    commission_period_close(actor=org["finance1"], month=NOV, now=TODAY)
+    with django_assert_max_num_queries(7):
+        assert len(commission_build(request)["months"][0].statements) == 4
