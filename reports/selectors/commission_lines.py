@@ -12,7 +12,6 @@ from django.db import connection
 from django.db.models import (
     Case,
     CharField,
-    DecimalField,
     Exists,
     F,
     IntegerField,
@@ -20,12 +19,10 @@ from django.db.models import (
     Min,
     OuterRef,
     Subquery,
-    Sum,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, Greatest, Least, Round, TruncDate
+from django.db.models.functions import TruncDate
 
 from customers.models import OwnershipEvent
 from opportunities.models import SalesTarget
@@ -34,11 +31,9 @@ from receivables.models import Allocation
 from receivables.rules.kpis import TargetSpan, target_for_period
 from reports.models import CommissionLine, CommissionPeriod, CommissionProfile, CommissionSettings
 from salesops.accounts.access import owner_scope
+from salesops.accounts.models import User
 
 ZERO = Decimal("0.00")
-MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
-RATE_FIELD = DecimalField(max_digits=7, decimal_places=4)
-EXACT = DecimalField(max_digits=30, decimal_places=10)
 # The columns of a line, in order, in the live SQL and the frozen read alike.
 COLUMNS = (
     "kind",
@@ -182,124 +177,66 @@ def collection_thresholds(*, month: date, settings: CommissionSettings, reps=Non
     return thresholds
 
 
-def _rep_rate(settings: CommissionSettings):
-    profile = CommissionProfile.objects.filter(rep=OuterRef("line_rep")).values("rate")[:1]
-    return Coalesce(Subquery(profile), Value(settings.rate), output_field=RATE_FIELD)
+# Each allocation row once, with its owner on the payment's day computed once (`line_rep`);
+# the rate, the running total and the accelerator are added around it in SQL, by column.
+BASE = (
+    "kind",
+    "allocation_id",
+    "payment_date",
+    "customer_id",
+    "customer_name",
+    "receivable_id",
+    "receivable_number",
+    "rep",
+    "amount",
+)
 
 
-def _scope(queryset, user, reps=None):
-    """Lines of the reps `user` may see (user None: everything, for the close), and of `reps`
-    (ids or a queryset of users) when given. A rep's lines are all in or all out, so neither
-    changes a rep's running total."""
-    if reps is not None:
-        queryset = queryset.filter(line_rep__in=reps)
-    if user is None:
-        return queryset
-    scope = owner_scope(user, "line_rep")
-    return queryset.none() if scope is None else queryset.filter(scope)
+def _base_values(queryset, **columns):
+    """The queryset as the BASE columns, named line_<column>, in BASE order (a UNION matches
+    columns by position)."""
+    aliases = {f"line_{name}": columns[name] for name in BASE}
+    return queryset.annotate(**aliases).values(*aliases)
 
 
-def _line_values(queryset, **columns):
-    """The queryset as the line columns, in COLUMNS order (a UNION matches them by position)."""
-    aliases = {f"line_{name}": columns[name] for name in COLUMNS if name != "rep_id"}
-    return queryset.annotate(**aliases).values(
-        *[f"line_{n}" if n != "rep_id" else "line_rep" for n in COLUMNS]
-    )
+def _allocations(**filters):
+    return Allocation.objects.active().filter(payment__voided_at__isnull=True, **filters)
 
 
-def _earned(*, month: date, user, reps, settings: CommissionSettings, thresholds: dict):
-    """Active allocations of valid payments dated in the month, each earning rate × amount,
-    the part above the rep's threshold (counting the month's collections in payment-date, then
-    allocation order) at rate × multiplier."""
-    rows = (
-        Allocation.objects.active()
-        .filter(
-            payment__voided_at__isnull=True,
-            payment__date__gte=month,
-            payment__date__lte=month_end(month),
-        )
-        .annotate(line_rep=owner_on_payment_day())
-        .filter(line_rep__isnull=False)
-        .order_by()
-    )
-    rows = _scope(rows, user, reps)
-    collected = Window(
-        Sum("amount"),
-        partition_by=[F("line_rep")],
-        order_by=[F("payment__date").asc(), F("pk").asc()],
-    )
-    accelerated = Case(
-        *[
-            When(
-                line_rep=rep,
-                then=Greatest(Value(ZERO), Least(F("amount"), collected - Value(threshold, EXACT))),
-            )
-            for rep, threshold in thresholds.items()
-        ],
-        default=Value(ZERO),
-        output_field=EXACT,
-    )
-    multiplier = Value(settings.accelerator_multiplier, RATE_FIELD)
-    rows = rows.annotate(line_rate=_rep_rate(settings), line_accelerated=accelerated)
-    return _line_values(
-        rows,
-        kind=Value(CommissionLine.Kind.EARNED, CharField()),
+def _allocation_base(queryset, kind: str):
+    return _base_values(
+        queryset.order_by(),
+        kind=Value(kind, CharField()),
         allocation_id=F("pk"),
         payment_date=F("payment__date"),
         customer_id=F("receivable__customer_id"),
         customer_name=F("receivable__customer__name"),
         receivable_id=F("receivable_id"),
         receivable_number=F("receivable__number"),
+        rep=owner_on_payment_day(),
         amount=F("amount"),
-        rate=F("line_rate"),
-        accelerated=Round(F("line_accelerated"), 2, output_field=MONEY_FIELD),
-        multiplier=multiplier,
-        commission=Round(
-            F("line_rate") * (F("amount") - F("line_accelerated"))
-            + F("line_rate") * multiplier * F("line_accelerated"),
-            2,
-            output_field=MONEY_FIELD,
-        ),
     )
 
 
-def _late(*, closed: ClosedRange, user, reps, settings: CommissionSettings):
+def _earned_base(month: date):
+    """Active allocations of valid payments dated in the month."""
+    rows = _allocations(payment__date__gte=month, payment__date__lte=month_end(month))
+    return _allocation_base(rows, CommissionLine.Kind.EARNED)
+
+
+def _late_base(closed: ClosedRange):
     """Allocations of payments dated in a closed month that no close froze (allocated after the
-    close): an adjustment at the plain rate, the closed month's accelerator is not reopened."""
+    close): an adjustment at the plain rate; the closed month's accelerator is not reopened."""
     frozen = CommissionLine.objects.filter(
         allocation=OuterRef("pk"), kind__in=[CommissionLine.Kind.EARNED, CommissionLine.Kind.LATE]
     )
-    rows = (
-        Allocation.objects.active()
-        .filter(
-            payment__voided_at__isnull=True,
-            payment__date__gte=closed.first,
-            payment__date__lte=month_end(closed.last),
-        )
-        .filter(~Exists(frozen))
-        .annotate(line_rep=owner_on_payment_day())
-        .filter(line_rep__isnull=False)
-        .order_by()
-    )
-    rows = _scope(rows, user, reps).annotate(line_rate=_rep_rate(settings))
-    return _line_values(
-        rows,
-        kind=Value(CommissionLine.Kind.LATE, CharField()),
-        allocation_id=F("pk"),
-        payment_date=F("payment__date"),
-        customer_id=F("receivable__customer_id"),
-        customer_name=F("receivable__customer__name"),
-        receivable_id=F("receivable_id"),
-        receivable_number=F("receivable__number"),
-        amount=F("amount"),
-        rate=F("line_rate"),
-        accelerated=Value(ZERO, MONEY_FIELD),
-        multiplier=Value(settings.accelerator_multiplier, RATE_FIELD),
-        commission=Round(F("line_rate") * F("amount"), 2, output_field=MONEY_FIELD),
-    )
+    rows = _allocations(
+        payment__date__gte=closed.first, payment__date__lte=month_end(closed.last)
+    ).filter(~Exists(frozen))
+    return _allocation_base(rows, CommissionLine.Kind.LATE)
 
 
-def _reversals(*, user, reps):
+def _reversals():
     """Frozen lines whose allocation a void reversed since: the same line with the opposite
     sign, so the closed month stays as it was and the next open month pays it back."""
     reversed_already = CommissionLine.objects.filter(
@@ -311,25 +248,47 @@ def _reversals(*, user, reps):
             allocation__reversed_at__isnull=False,
         )
         .filter(~Exists(reversed_already))
-        .annotate(line_rep=F("rep_id"))
         .order_by()
+        .annotate(
+            line_kind=Value(CommissionLine.Kind.REVERSAL, CharField()),
+            line_allocation_id=F("allocation_id"),
+            line_payment_date=F("payment_date"),
+            line_customer_id=F("customer_id"),
+            line_customer_name=F("customer__name"),
+            line_receivable_id=F("receivable_id"),
+            line_receivable_number=F("receivable__number"),
+            line_rep=F("rep_id"),
+            line_amount=-F("amount"),
+            line_rate=F("rate"),
+            line_accelerated=-F("accelerated"),
+            line_multiplier=F("multiplier"),
+            line_commission=-F("commission"),
+        )
     )
-    rows = _scope(rows, user, reps)
-    return _line_values(
-        rows,
-        kind=Value(CommissionLine.Kind.REVERSAL, CharField()),
-        allocation_id=F("allocation_id"),
-        payment_date=F("payment_date"),
-        customer_id=F("customer_id"),
-        customer_name=F("customer__name"),
-        receivable_id=F("receivable_id"),
-        receivable_number=F("receivable__number"),
-        amount=-F("amount"),
-        rate=F("rate"),
-        accelerated=-F("accelerated"),
-        multiplier=F("multiplier"),
-        commission=-F("commission"),
-    )
+    return rows.values(*[f"line_{name}" if name != "rep_id" else "line_rep" for name in COLUMNS])
+
+
+def _rep_filter(column: str, *, user, reps) -> tuple[str, list]:
+    """SQL condition on `column` (a rep's id): someone's, within what `user` may see (None:
+    everyone), and among `reps` (ids or a queryset of users) when given. A rep's lines are all
+    in or all out, so the filter never changes a rep's running total."""
+    conditions, params = [f"{column} IS NOT NULL"], []
+    people = []
+    if user is not None:
+        scope = owner_scope(user, "")
+        people.append(User.objects.none() if scope is None else User.objects.filter(scope))
+    if reps is not None:
+        people.append(reps if hasattr(reps, "query") else User.objects.filter(pk__in=list(reps)))
+    for queryset in people:
+        ids = queryset.order_by().values("pk")
+        if ids.query.is_empty():
+            return "FALSE", []
+        if not ids.query.where:
+            continue  # everyone
+        sql, sub_params = ids.query.sql_with_params()
+        conditions.append(f"{column} IN ({sql})")
+        params += sub_params
+    return " AND ".join(conditions), params
 
 
 def live_lines_sql(
@@ -338,21 +297,63 @@ def live_lines_sql(
     """SQL (and parameters) of an open month's lines, columns as COLUMNS: what each active
     allocation of the month earns and, in the month after the last closed one, the adjustments
     of the closed months; of the reps `user` may see (None: all) and of `reps` when given. One
-    query; the statement reads it and the close inserts it."""
+    query; the statement reads it and the close inserts it.
+
+    Each earned line: rate × amount, and the part above the rep's threshold (the running total
+    of the month's earned lines in payment-date, then allocation order, past the threshold) at
+    rate × multiplier; rounded to the fen per line."""
     settings = settings or CommissionSettings.load()
     closed = closed or closed_range()
     thresholds = collection_thresholds(month=month, settings=settings, reps=reps)
-    scope = {"user": user, "reps": reps}
-    parts = [_earned(month=month, **scope, settings=settings, thresholds=thresholds)]
-    if month == closed.adjustment_month:
-        parts += [_late(closed=closed, **scope, settings=settings), _reversals(**scope)]
-    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    sql, params = query.query.sql_with_params()
-    names = ", ".join(
-        f"line_{n} AS {n}" if n != "rep_id" else "line_rep AS rep_id" for n in COLUMNS
+    adjusting = month == closed.adjustment_month
+    base = _earned_base(month)
+    if adjusting:
+        base = base.union(_late_base(closed), all=True)
+    base_sql, base_params = base.query.sql_with_params()
+    where, where_params = _rep_filter("b.line_rep", user=user, reps=reps)
+    profiles = CommissionProfile._meta.db_table
+    # OFFSET 0 keeps the base rows a subquery of their own, so each row's owner (three
+    # correlated lookups) is computed once, not again wherever b.line_rep is read. The running
+    # total counts earned lines only (partitioned by kind as well).
+    running = (
+        "SUM(b.line_amount) OVER (PARTITION BY b.line_rep, b.line_kind "
+        "ORDER BY b.line_payment_date, b.line_allocation_id)"
     )
+    rated = f"""
+        SELECT b.*, COALESCE(p.rate, %s) AS line_rate, CAST(%s AS numeric) AS line_multiplier,
+               CASE WHEN b.line_kind = %s AND th.t IS NOT NULL
+                    THEN GREATEST(0, LEAST(b.line_amount, {running} - th.t)) ELSE 0 END AS exact
+        FROM (SELECT * FROM ({base_sql}) AS u OFFSET 0) AS b
+        LEFT JOIN {profiles} AS p ON p.rep_id = b.line_rep
+        LEFT JOIN unnest(CAST(%s AS bigint[]), CAST(%s AS numeric[])) AS th(rep, t)
+               ON th.rep = b.line_rep
+        WHERE {where}
+    """  # noqa: S608 - Django's compilations and table names; values are parameters
+    rated_params = [
+        settings.rate,
+        settings.accelerator_multiplier,
+        CommissionLine.Kind.EARNED.value,
+        *base_params,
+        list(thresholds),
+        list(thresholds.values()),
+        *where_params,
+    ]
+    sql = f"""
+        SELECT line_kind, line_allocation_id, line_payment_date, line_customer_id,
+               line_customer_name, line_receivable_id, line_receivable_number, line_rep,
+               line_amount, line_rate, ROUND(exact, 2), line_multiplier,
+               ROUND(line_rate * (line_amount - exact) + line_rate * line_multiplier * exact, 2)
+        FROM ({rated}) AS rated
+    """  # noqa: S608
+    params = rated_params
+    if adjusting:
+        reversal_sql, reversal_params = _reversals().query.sql_with_params()
+        where, where_params = _rep_filter("r.line_rep", user=user, reps=reps)
+        sql += f" UNION ALL SELECT r.* FROM ({reversal_sql}) AS r WHERE {where}"  # noqa: S608
+        params = [*params, *reversal_params, *where_params]
+    names = ", ".join(COLUMNS)
     # The SQL is Django's own compilation of the querysets above; values stay parameters.
-    return f"SELECT {names} FROM ({sql}) AS lines", list(params)  # noqa: S608
+    return f"SELECT * FROM ({sql}) AS lines({names})", params  # noqa: S608
 
 
 ORDER = "rep_id, kind <> 'earned', payment_date, allocation_id"
