@@ -430,6 +430,21 @@ MATRIX = [
         lambda f: reverse("admin:orders_contract_change", args=[f["contract_rep1"].pk]),
         only({"admin"}, denied=302, anon=302),
     ),
+    # Reports (issue 12, the framework engineer's block): every role opens the index and the
+    # aging report; its rows are the viewer's scope (tests/reports/test_report_pages.py).
+    ("report-index", "get", lambda f: reverse("report_index"), everyone()),
+    ("report-aging", "get", lambda f: reverse("report_page", args=["aging"]), everyone()),
+    ("report-aging-pdf", "get", lambda f: reverse("report_pdf", args=["aging"]), everyone()),
+    ("report-unknown", "get", lambda f: reverse("report_page", args=["nope"]), everyone(404)),
+    *[
+        (
+            name,
+            "get",
+            (lambda n: lambda f: reverse(n, args=[f["report_build_rep1"].pk]))(name),
+            only({"rep1"}),  # a build is its owner's alone, admins included
+        )
+        for name in ("report_build", "report_build_status", "report_build_download")
+    ],
     # Django admin: staff only; others are sent to the admin login page.
     ("admin-index", "get", lambda f: reverse("admin:index"), only({"admin"}, denied=302, anon=302)),
     (
@@ -439,6 +454,25 @@ MATRIX = [
         only({"admin"}, denied=302, anon=302),
     ),
 ]
+
+
+def report_build_fixtures(org) -> dict:
+    """A finished background report PDF of rep1's (issue 12): its owner's alone."""
+    from django.core.files.base import ContentFile
+
+    from reports.models import ReportBuild
+
+    build = ReportBuild(
+        owner=org["rep1"],
+        slug="aging",
+        params={"period": "month", "date": "2026-11-15"},
+        requested_on=date(2026, 12, 2),
+        state=ReportBuild.State.DONE,
+        progress=100,
+        page_count=1,
+    )
+    build.file.save("matrix.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
+    return {"report_build_rep1": build}
 
 
 def contract_fixtures(org, customer) -> dict:
@@ -527,6 +561,7 @@ def build_world(org, customers) -> dict:
             name="公海客户A", owner=None, pool_since=timezone.now(), pool_team=org["team_a"]
         ),
         **contract_fixtures(org, rep1_customer),
+        **report_build_fixtures(org),
     }
 
 

@@ -204,6 +204,7 @@ APP_ENTRIES = {
     "exports/",
     "pdfs.py",
     "pdfs/",
+    "catalog.py",  # reports: the list of reports (docs/reports.md, "Report framework")
     "demo.py",
     "dataset.py",
     "dataset/",

@@ -4,6 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -102,6 +104,27 @@ def test_the_aging_page_takes_the_same_few_queries_for_any_book(
     # A page past the end (fewer than 50 groups here) asks once more, for the last page.
     with django_assert_num_queries(8):
         assert client.get(reverse("aging") + "?as_of=2026-11-23&page=2").status_code == 200
+
+
+REPORT_QUERY = "?period=month&date=2026-11-15"
+# The report's four (the settings; the totals; the customers owing most, which the PDF streams
+# in one more query instead; the trend), the form's choices (teams, reps, regions, tier names)
+# and what every page pays: session, user, the user's groups, the unread notifications.
+REPORT_QUERIES = {"report_page": 13, "report_pdf": 9}
+
+
+@pytest.mark.parametrize("viewer", ["admin", "finance1", "manager1", "rep1"])
+@pytest.mark.parametrize("url_name", ["report_page", "report_pdf"])
+def test_the_aging_report_takes_the_same_queries_for_any_book(client, org, viewer, url_name):
+    client.force_login(org[viewer])
+    url = reverse(url_name, args=["aging"]) + REPORT_QUERY
+    counts = []
+    for more in (2, 12):
+        grow(org, more)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts == [REPORT_QUERIES[url_name]] * 2
 
 
 def test_due_list_takes_five_queries_whatever_the_rows(org, django_assert_num_queries):

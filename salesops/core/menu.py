@@ -74,6 +74,7 @@ MENU: tuple[Entry | Group, ...] = (
             Entry("opening_balance_import", _("Import opening balances"), FINANCE),
         ),
     ),
+    Entry("report_index", _("Reports"), EVERYONE),
     Entry("followup_compliance", _("Compliance"), MANAGERS),
     Entry("admin:index", _("Administration"), ADMINS),
 )

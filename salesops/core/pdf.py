@@ -129,6 +129,11 @@ def check_fonts() -> None:
 def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
     """Render `template_name` with `context` (and the request's context processors, when given)
     and return the PDF bytes."""
+    return render_pdf_pages(template_name, context, request=request)[0]
+
+
+def render_pdf_pages(template_name: str, context: dict, *, request=None) -> tuple[bytes, int]:
+    """render_pdf, and the number of pages it laid out."""
     check_fonts()
     html = render_to_string(template_name, context, request=request)
     fetcher = FontDirFetcher()
@@ -142,7 +147,8 @@ def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
         font_config=font_config,
     )
     document = HTML(string=html, base_url=font_dir().as_uri() + "/", url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[base_css], font_config=font_config)
+    laid_out = document.render(stylesheets=[base_css], font_config=font_config)
+    return laid_out.write_pdf(), len(laid_out.pages)
 
 
 def ascii_filename(filename: str, default: str = "document.pdf") -> str:

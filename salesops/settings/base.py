@@ -161,6 +161,9 @@ IMPORT_BACKGROUND_ROWS = env.int("SALESOPS_IMPORT_BACKGROUND_ROWS", default=2000
 
 # CJK font files WeasyPrint embeds into every PDF: the same Noto Sans SC the browser shows.
 PDF_FONT_DIR = NODE_MODULES / "@fontsource" / "noto-sans-sc" / "files"
+# A report PDF estimated at more pages than this is built by a Celery worker (a progress page,
+# a download link and a notification when done); shorter ones are rendered in the request.
+REPORT_PDF_INLINE_PAGES = env.int("SALESOPS_REPORT_PDF_INLINE_PAGES", default=3)
 
 # --- Forms ------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -31,6 +31,7 @@ FOR_EVERYONE = {
     "receivable_kpis",
     "order_list",
     "contract_list",
+    "report_index",
 }
 EXPECTED = {
     "rep1": FOR_EVERYONE | SALES_ONLY,
@@ -79,4 +80,5 @@ def test_groups_without_an_entry_for_the_role_are_left_out():
         "customers",
         "orders",
         "receivables",
+        None,  # reports
     ]

@@ -1,0 +1,211 @@
+"""Report PDFs built in the background: a report estimated longer than REPORT_PDF_INLINE_PAGES
+is queued (never rendered in the request), claimed once by the task, built with progress,
+downloadable by its owner alone, announced by a notification; a failure says so."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from reports.catalog import REPORTS
+from reports.models import ReportBuild
+from reports.services import report_build_execute, report_build_start
+from reports.tasks import report_build_run
+from salesops.core.models import Notification
+from tests.core.test_celery_roundtrip import worker  # noqa: F401  (a fixture)
+from tests.core.test_import_runs import worker_on_test_db  # noqa: F401  (a fixture)
+from tests.receivables.test_pdfs import (  # noqa: F401  (poppler: a fixture)
+    assert_in_pdf,
+    assert_noto_embedded,
+    pdf_text,
+    poppler,
+)
+from tests.reports.aging_book import make_aging_book
+
+pytestmark = pytest.mark.django_db
+NOVEMBER = {"period": "month", "date": "2026-11-15"}
+TODAY = date(2026, 12, 2)
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch):
+    monkeypatch.setattr("reports.views.report_today", lambda: TODAY)
+
+
+@pytest.fixture
+def book(org):
+    return make_aging_book(org)
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """The task's .delay calls (build ids) instead of a broker."""
+    calls = []
+    monkeypatch.setattr(report_build_run, "delay", calls.append)
+    return calls
+
+
+@pytest.fixture
+def short_inline(settings):
+    settings.REPORT_PDF_INLINE_PAGES = 1
+
+
+def start(org, viewer="rep1", params=NOVEMBER):
+    return report_build_start(
+        owner=org[viewer], report=REPORTS["aging"], params=params, requested_on=TODAY, language="en"
+    )
+
+
+@pytest.mark.usefixtures("short_inline")
+def test_a_long_report_is_queued_and_the_visitor_sent_to_its_page(
+    client, org, book, queued, django_capture_on_commit_callbacks
+):
+    client.force_login(org["rep1"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(
+            reverse("report_pdf", args=["aging"]) + "?period=month&date=2026-11-15"
+        )
+    build = ReportBuild.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("report_build", args=[build.pk])
+    assert (build.owner, build.slug, build.state, build.requested_on) == (
+        org["rep1"],
+        "aging",
+        "queued",
+        TODAY,
+    )
+    assert build.params == NOVEMBER
+    assert queued == [build.pk]
+    page = client.get(response["Location"]).content.decode()
+    assert f'hx-get="{reverse("report_build_status", args=[build.pk])}"' in page
+    assert 'data-state="queued"' in page
+
+
+def test_a_short_report_is_rendered_in_the_request(client, org, book, queued):
+    client.force_login(org["rep1"])
+    response = client.get(reverse("report_pdf", args=["aging"]) + "?period=month&date=2026-11-15")
+    assert response["Content-Type"] == "application/pdf"
+    assert ReportBuild.objects.count() == 0
+
+
+def test_the_page_says_when_the_pdf_will_be_built_in_the_background(client, org, book, settings):
+    client.force_login(org["rep1"])
+    url = reverse("report_page", args=["aging"]) + "?period=month&date=2026-11-15"
+    assert "生成 PDF" not in client.get(url).content.decode()
+    settings.REPORT_PDF_INLINE_PAGES = 1
+    assert "生成 PDF" in client.get(url).content.decode()
+
+
+def test_a_second_click_while_it_builds_is_the_same_build(org, queued):
+    first = start(org)
+    assert start(org) == first
+    assert start(org, params={**NOVEMBER, "tier": "A"}) != first
+    assert ReportBuild.objects.count() == 2
+
+
+@pytest.mark.usefixtures("poppler")
+def test_the_task_builds_the_pdf_and_notifies_the_owner(client, org, book, queued):
+    build = start(org)
+
+    assert report_build_run.run(build.pk) == "done"
+
+    build.refresh_from_db()
+    assert (build.state, build.progress, build.step, build.error) == ("done", 100, "", "")
+    assert build.page_count == 2
+    assert build.finished_at is not None
+    assert build.started_at is not None
+    with build.file.open("rb") as handle:
+        content = handle.read()
+    text = pdf_text(content)
+    assert_in_pdf(text, "Aging report", "¥5,500.00", "乙客户有限公司", "1 / 2", "2 / 2")
+    assert "丁客户" not in text
+    assert_noto_embedded(content)
+    (note,) = Notification.objects.filter(recipient=org["rep1"])
+    assert note.title == "报表 PDF 已生成：账龄报表"
+    assert note.url == reverse("report_build", args=[build.pk])
+    # The page shows the link and stops polling; the owner downloads the file.
+    client.force_login(org["rep1"])
+    status = client.get(reverse("report_build_status", args=[build.pk])).content.decode()
+    assert "hx-get" not in status
+    assert reverse("report_build_download", args=[build.pk]) in status
+    download = client.get(reverse("report_build_download", args=[build.pk]))
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].startswith('attachment; filename="aging-20261101-')
+    assert download.content == content
+
+
+def test_a_second_delivery_does_nothing(org, book, queued):
+    build = start(org)
+    assert report_build_execute(build_id=build.pk) == "done"
+    assert report_build_execute(build_id=build.pk) == "skipped"
+    assert Notification.objects.filter(recipient=org["rep1"]).count() == 1
+
+
+def test_the_filters_are_checked_against_the_owners_scope_again(org, book, queued):
+    build = start(org, params={**NOVEMBER, "rep": str(org["rep3"].pk)})
+    assert report_build_execute(build_id=build.pk) == "done"
+    build.refresh_from_db()
+    with build.file.open("rb") as handle:
+        text = pdf_text(handle.read())
+    assert "丁客户" not in text
+    assert_in_pdf(text, "¥5,500.00")
+
+
+def test_a_failure_marks_the_build_failed_and_says_why(client, org, book, queued, monkeypatch):
+    def broken(request):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setitem(
+        REPORTS,
+        "aging",
+        REPORTS["aging"].__class__(**{**REPORTS["aging"].__dict__, "build": broken}),
+    )
+    build = start(org)
+
+    assert report_build_execute(build_id=build.pk) == "failed"
+
+    build.refresh_from_db()
+    assert build.state == "failed"
+    assert build.error == "The PDF could not be built because of an unexpected error."
+    assert not build.file
+    (note,) = Notification.objects.filter(recipient=org["rep1"])
+    assert (note.title, note.level) == ("报表 PDF 生成失败", "warning")
+    client.force_login(org["rep1"])
+    status = client.get(reverse("report_build_status", args=[build.pk])).content.decode()
+    assert "hx-get" not in status
+    assert "database went away" not in status
+    assert 'data-testid="report-build-failed"' in status
+    assert client.get(reverse("report_build_download", args=[build.pk])).status_code == 404
+
+
+def test_a_report_gone_or_no_longer_allowed_fails_with_a_message(org, queued, monkeypatch):
+    build = start(org)
+    ReportBuild.objects.filter(pk=build.pk).update(slug="gone")
+    assert report_build_execute(build_id=build.pk) == "failed"
+    build.refresh_from_db()
+    assert build.error == "This report no longer exists."
+
+
+def test_only_the_owner_sees_a_build(client, org, queued):
+    build = start(org)
+    for viewer in ("rep2", "manager1", "finance1", "admin"):
+        client.force_login(org[viewer])
+        assert client.get(reverse("report_build", args=[build.pk])).status_code == 404, viewer
+    client.force_login(org["rep1"])
+    assert client.get(reverse("report_build", args=[build.pk])).status_code == 200
+    # Not done yet: nothing to download.
+    assert client.get(reverse("report_build_download", args=[build.pk])).status_code == 404
+
+
+@pytest.mark.services
+def test_a_real_worker_builds_a_report(worker_on_test_db, worker, org):  # noqa: F811
+    make_aging_book(org)
+    build = ReportBuild.objects.create(
+        owner=org["rep1"], slug="aging", params=NOVEMBER, requested_on=TODAY, language="en"
+    )
+
+    result = report_build_run.apply_async(args=[build.pk], queue=worker)
+
+    assert result.get(timeout=120) == "done"
+    build.refresh_from_db()
+    assert (build.state, build.progress, build.page_count) == ("done", 100, 2)
