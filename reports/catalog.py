@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from reports.selectors.aging import aging_build, aging_pages
+from reports.selectors.commission import COMMISSION_REPORT, commission_build
 from reports.selectors.scope import ReportRequest
 from salesops.accounts.roles import EVERYONE, Role
 
@@ -97,3 +98,5 @@ register(
         estimate=aging_pages,
     )
 )
+
+register(Report(build=commission_build, **COMMISSION_REPORT))

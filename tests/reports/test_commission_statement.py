@@ -7,12 +7,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from reports.models import CommissionSettings
 from reports.selectors.commission import commission_build
 from reports.services.commission import commission_period_close
 from tests.factories import CustomerFactory, SalesTargetFactory
+from tests.receivables.test_pdfs import (  # noqa: F401 (poppler: the fixture)
+    assert_in_pdf,
+    assert_noto_embedded,
+    pdf_text,
+    poppler,
+)
 from tests.reports.com_helpers import month_request
 from tests.reports.test_commission import Book
 
@@ -130,3 +137,45 @@ def test_statement_queries_do_not_grow_with_lines_or_reps(org, book, django_asse
     commission_period_close(actor=org["finance1"], month=NOV, now=TODAY)
     with django_assert_max_num_queries(7):
         assert len(commission_build(request)["months"][0].statements) == 4
+
+
+# --- The page and the PDF -----------------------------------------------------------------------
+
+NOVEMBER = "?period=month&date=2026-11-15"
+
+
+@pytest.fixture
+def today(monkeypatch):
+    monkeypatch.setattr("reports.views.report_today", lambda: date(2026, 12, 2))
+
+
+def get(client, org, viewer, url_name, query=NOVEMBER):
+    client.force_login(org[viewer])
+    response = client.get(reverse(url_name, args=["commission"]) + query)
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.usefixtures("today")
+def test_the_page_shows_a_rep_only_their_own_lines(client, org, book):
+    html = get(client, org, "rep1", "report_page").content.decode()
+    assert "苏州恒通电子" in html
+    assert "¥525.00" in html
+    assert "无锡远大" not in html
+    assert "天津海河" not in html
+    team = get(client, org, "manager1", "report_page").content.decode()
+    assert "无锡远大" in team
+    assert "天津海河" not in team
+
+
+@pytest.mark.usefixtures("today", "poppler")
+def test_the_pdf_holds_the_lines_and_the_adjustment_in_an_embedded_cjk_font(client, org, book):
+    commission_period_close(actor=org["finance1"], month=NOV, now=TODAY)
+    book.void(book.payments[1])
+    content = get(client, org, "rep1", "report_pdf", "?period=month&date=2026-12-01").content
+    text = pdf_text(content)
+    assert_in_pdf(text, "提成对账单", "2026-11-12", "苏州恒通电子", "AR-2", "¥-255.00", "50% : 50%")
+    assert "无锡远大" not in text
+    assert_noto_embedded(content)
+    november = pdf_text(get(client, org, "rep1", "report_pdf").content)
+    assert_in_pdf(november, "¥525.00", "¥15,000.00", "¥3,000.00 × 1.5", "已结账")
