@@ -243,7 +243,7 @@ class Migration(migrations.Migration):
                     models.DecimalField(
                         decimal_places=4,
                         default=Decimal("1.0000"),
-                        help_text="1.0000 = collections above 100 % of the month's collection target.",
+                        help_text="1.0000 = the collections above the month's full collection target.",
                         max_digits=7,
                         validators=[django.core.validators.MinValueValidator(Decimal("0"))],
                         verbose_name="accelerator above (share of the collection target)",
@@ -374,7 +374,7 @@ class Migration(migrations.Migration):
                     models.DecimalField(
                         decimal_places=4,
                         default=Decimal("1.0000"),
-                        help_text="1.0000 = collections above 100 % of the month's collection target.",
+                        help_text="1.0000 = the collections above the month's full collection target.",
                         max_digits=7,
                         validators=[django.core.validators.MinValueValidator(Decimal("0"))],
                         verbose_name="accelerator above (share of the collection target)",

@@ -39,7 +39,7 @@ class CommissionSettings(models.Model):
         **RATE,
         default=Decimal("1.0000"),
         validators=[MinValueValidator(Decimal(0))],
-        help_text=_("1.0000 = collections above 100 % of the month's collection target."),
+        help_text=_("1.0000 = the collections above the month's full collection target."),
     )
     accelerator_multiplier = models.DecimalField(
         _("accelerator multiplier"),
