@@ -180,9 +180,24 @@ def commission_build(request) -> dict:
     }
 
 
-# The catalog entry, until reports/catalog.py registers it:
-# register(Report(build=commission_build, **COMMISSION_REPORT)). Every role: a rep reads their
-# own statement, a manager the team's, finance everyone's (the build scopes by the viewer).
+ROWS_PER_PAGE = 38  # table rows on an A4 page of the PDF base (as the aging report measured)
+REP_ROWS = 6  # a rep's heading, totals, the table's head and foot
+
+
+def commission_pages(context: dict) -> int:
+    """The PDF's length: the first page holds the header, the summary and the chart; then per
+    month a heading and per rep its totals and one row a line. A long statement (finance,
+    every rep) is therefore built in the background."""
+    rows = sum(
+        2 + sum(REP_ROWS + len(statement.lines) for statement in section.statements)
+        for section in context["months"]
+    )
+    return 1 + -(-rows // ROWS_PER_PAGE)
+
+
+# The catalog entry: register(Report(build=commission_build, **COMMISSION_REPORT)) in
+# reports/catalog.py. Every role: a rep reads their own statement, a manager the team's,
+# finance everyone's (the build scopes by the viewer).
 COMMISSION_REPORT = {
     "slug": "commission",
     "title": gettext_lazy("Commission statement"),
@@ -190,4 +205,5 @@ COMMISSION_REPORT = {
     "template": "reports/commission_body.html",
     "filters": ("team", "rep"),
     "default_period": "month",
+    "estimate": commission_pages,
 }

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from reports.catalog import REPORTS
 from reports.models import CommissionSettings
 from reports.selectors.commission import commission_build
 from reports.services.commission import commission_period_close
@@ -65,6 +66,8 @@ def test_finance_sees_every_rep_with_totals_and_the_split(org, book):
         ]
     ]
     assert context["total_commission"] == D("615.00")
+    # 2 + (6 + 3) + (6 + 1) + (6 + 1) = 25 rows after the first page: 2 pages
+    assert REPORTS["commission"].pages(context) == 2
     settings = context["settings"]
     assert (settings.base_share, settings.commission_share) == (D("0.5000"), D("0.5000"))
     assert "<svg" in context["chart"]
@@ -179,3 +182,11 @@ def test_the_pdf_holds_the_lines_and_the_adjustment_in_an_embedded_cjk_font(clie
     assert_noto_embedded(content)
     november = pdf_text(get(client, org, "rep1", "report_pdf").content)
     assert_in_pdf(november, "¥525.00", "¥15,000.00", "¥3,000.00 × 1.5", "已结账")
+
+
+def test_a_long_statement_is_estimated_long_enough_to_build_in_the_background(org, book):
+    for index in range(80):
+        book.collect(CustomerFactory(owner=org["rep2"]), date(2026, 11, 1 + index % 28), "10")
+    context = commission_build(month_request(org["finance1"], NOV))
+    # 2 + (6 + 3) + (6 + 81) + (6 + 1) = 105 rows: 1 + 3 pages, above the inline limit of 3
+    assert REPORTS["commission"].pages(context) == 4
