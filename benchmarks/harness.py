@@ -43,6 +43,7 @@ AREAS = (
     "exports",
     "pdfs",
     "imports",
+    "commission",
 )
 
 
