@@ -70,7 +70,7 @@ class CommissionStatementPage(Case):
 
     def figures(self, response):
         (month,) = response.context["months"]
-        return sorted((s.rep.pk, s.collected, s.total, len(s.lines)) for s in month.statements)
+        return sorted((s.rep.pk, s.collected, s.total, s.totals.lines) for s in month.statements)
 
     def sql(self):
         # The statement covers active sellers (reps and managers) the viewer may see.

@@ -7,53 +7,48 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from reports.models import CommissionPeriod, CommissionSettings
 from reports.selectors.commission_lines import (
     ZERO,
-    ClosedRange,
     CommissionLineRow,
-    closed_range,
     collection_thresholds,
     commission_lines,
-    month_of,
-    next_month,
 )
+from reports.selectors.commission_months import ClosedRange, closed_range, month_of, next_month
+from reports.selectors.commission_totals import RepTotals, commission_totals
+from salesops.accounts.access import role_of
 from salesops.accounts.models import User
-from salesops.accounts.roles import EVERYONE
+from salesops.accounts.roles import EVERYONE, Role
 from salesops.core import charts
 
 
 @dataclass
 class RepStatement:
-    """One rep's month: the lines, their totals, the target and the pay split."""
+    """One rep's month: the totals, the target and, when the statement shows them, the lines."""
 
     rep: User
+    totals: RepTotals
     lines: list[CommissionLineRow] = field(default_factory=list)
     threshold: Decimal | None = None
-
-    @property
-    def earned_lines(self) -> list[CommissionLineRow]:
-        return [line for line in self.lines if not line.is_adjustment]
-
-    @property
-    def adjustment_lines(self) -> list[CommissionLineRow]:
-        return [line for line in self.lines if line.is_adjustment]
+    url: str = ""  # the statement of this rep alone, where a summary links to it
 
     @property
     def collected(self) -> Decimal:
-        return sum((line.amount for line in self.earned_lines), ZERO)
+        return self.totals.collected
 
     @property
     def earned(self) -> Decimal:
-        return sum((line.commission for line in self.earned_lines), ZERO)
+        return self.totals.earned
 
     @property
     def adjustments(self) -> Decimal:
-        return sum((line.commission for line in self.adjustment_lines), ZERO)
+        return self.totals.adjustments
 
     @property
     def total(self) -> Decimal:
@@ -61,7 +56,7 @@ class RepStatement:
 
     @property
     def accelerated(self) -> Decimal:
-        return sum((line.accelerated for line in self.earned_lines), ZERO)
+        return self.totals.accelerated
 
     @property
     def lines_amount(self) -> Decimal:
@@ -74,24 +69,36 @@ class RepStatement:
 
 
 def rep_statements(
-    *, user, month: date, reps=None, closed: ClosedRange | None = None, settings=None
+    *,
+    user,
+    month: date,
+    reps=None,
+    closed: ClosedRange | None = None,
+    settings=None,
+    lines: bool = True,
 ) -> list[RepStatement]:
-    """Per rep (by name), the month's lines and totals, of the reps `user` may see (and of
-    `reps` when given). The threshold is the rep's target now (a closed month keeps the
-    accelerated parts it was closed with)."""
+    """Per rep (by name), the month's totals and (with `lines`) its lines, of the reps `user`
+    may see (and of `reps` when given). The threshold is the rep's target now (a closed month
+    keeps the accelerated parts it was closed with)."""
     month = month_of(month)
     settings = settings or CommissionSettings.load()
-    lines = commission_lines(user=user, month=month, reps=reps, closed=closed, settings=settings)
-    by_rep: dict[int, list[CommissionLineRow]] = {}
-    for line in lines:
-        by_rep.setdefault(line.rep_id, []).append(line)
-    if not by_rep:
+    closed = closed or closed_range()
+    scope = {"user": user, "month": month, "reps": reps, "closed": closed, "settings": settings}
+    totals = commission_totals(**scope)
+    if not totals:
         return []
-    thresholds = collection_thresholds(month=month, settings=settings, reps=list(by_rep))
-    reps = User.objects.filter(pk__in=by_rep)
+    by_rep: dict[int, list[CommissionLineRow]] = {}
+    for line in commission_lines(**scope) if lines else []:
+        by_rep.setdefault(line.rep_id, []).append(line)
+    thresholds = collection_thresholds(month=month, settings=settings, reps=list(totals))
     statements = [
-        RepStatement(rep=rep, lines=by_rep[rep.pk], threshold=thresholds.get(rep.pk))
-        for rep in reps
+        RepStatement(
+            rep=rep,
+            totals=totals[rep.pk],
+            lines=by_rep.get(rep.pk, []),
+            threshold=thresholds.get(rep.pk),
+        )
+        for rep in User.objects.filter(pk__in=totals)
     ]
     return sorted(statements, key=lambda s: str(s.rep))
 
@@ -105,14 +112,13 @@ class CommissionToDate:
 
 def commission_to_date(*, user, as_of: date) -> CommissionToDate:
     """The commission `user` may see (a rep: their own) for the month holding `as_of`, earned
-    by payments dated up to `as_of`, plus that month's adjustments: for the rep's home page."""
-    lines = commission_lines(user=user, month=month_of(as_of))
-    counted = [line for line in lines if line.is_adjustment or line.payment_date <= as_of]
-    earned = [line for line in counted if not line.is_adjustment]
+    by payments dated up to `as_of`, plus that month's adjustments: for the rep's home page.
+    One summed query (plus the closed months' range and the settings)."""
+    totals = commission_totals(user=user, month=month_of(as_of), through=as_of).values()
     return CommissionToDate(
         month=month_of(as_of),
-        collected=sum((line.amount for line in earned), ZERO),
-        commission=sum((line.commission for line in counted), ZERO),
+        collected=sum((t.collected for t in totals), ZERO),
+        commission=sum((t.earned + t.adjustments for t in totals), ZERO),
     )
 
 
@@ -141,6 +147,9 @@ def commission_build(request) -> dict:
     rep/team filters choose the reps (region and tier do not apply: a rep's running total is
     over all their collections)."""
     months, month = [], month_of(request.period.start)
+    # Line by line for one rep (a rep's own statement, or the rep chosen); a summary row a rep
+    # otherwise, each linking to that rep's lines (a month of the whole book has 100,000s).
+    detail = request.rep is not None or role_of(request.user) is Role.REP
     while month <= request.period.end:
         months.append(month)
         month = next_month(month)
@@ -152,7 +161,12 @@ def commission_build(request) -> dict:
             month=m,
             period=periods.get(m),
             statements=rep_statements(
-                user=request.user, month=m, reps=reps, closed=closed, settings=settings
+                user=request.user,
+                month=m,
+                reps=reps,
+                closed=closed,
+                settings=settings,
+                lines=detail,
             ),
         )
         for m in months
@@ -172,7 +186,12 @@ def commission_build(request) -> dict:
         ],
         horizontal=True,
     )
+    if not detail:
+        for section in sections:
+            for statement in section.statements:
+                statement.url = rep_url(request, statement.rep)
     return {
+        "detail": detail,
         "months": sections,
         "settings": settings,
         "total_commission": total,
@@ -184,12 +203,24 @@ ROWS_PER_PAGE = 38  # table rows on an A4 page of the PDF base (as the aging rep
 REP_ROWS = 6  # a rep's heading, totals, the table's head and foot
 
 
+def rep_url(request, rep: User) -> str:
+    """The statement of one rep for the same period: the report page with ?rep=."""
+    period = request.period
+    query = {"period": period.kind, "rep": rep.pk}
+    if period.kind == "custom":
+        query.update(start=period.start.isoformat(), end=period.end.isoformat())
+    else:
+        query["date"] = period.start.isoformat()
+    return reverse("report_page", args=["commission"]) + "?" + urlencode(query)
+
+
 def commission_pages(context: dict) -> int:
     """The PDF's length: the first page holds the header, the summary and the chart; then per
-    month a heading and per rep its totals and one row a line. A long statement (finance,
-    every rep) is therefore built in the background."""
+    month a heading and per rep its totals and one row a line (one row a rep in a summary). A
+    long statement is therefore built in the background."""
+    per_rep = REP_ROWS if context["detail"] else 1
     rows = sum(
-        2 + sum(REP_ROWS + len(statement.lines) for statement in section.statements)
+        2 + sum(per_rep + len(statement.lines) for statement in section.statements)
         for section in context["months"]
     )
     return 1 + -(-rows // ROWS_PER_PAGE)

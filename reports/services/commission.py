@@ -7,14 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports.models import CommissionLine, CommissionPeriod
-from reports.selectors.commission_lines import (
-    COLUMNS,
-    closed_range,
-    live_lines_sql,
-    month_end,
-    month_of,
-    next_month,
-)
+from reports.selectors.commission_lines import COLUMNS, live_lines_sql
+from reports.selectors.commission_months import closed_range, month_end, month_of, next_month
 from salesops.accounts.access import role_of
 from salesops.accounts.roles import MONEY
 from salesops.core.errors import NotPermitted, ServiceError
@@ -54,6 +48,8 @@ def commission_period_close(*, actor, month: date, now: datetime | None = None) 
     columns = ", ".join(INSERTED)
     table = CommissionLine._meta.db_table
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jit = off")  # see commission_lines.fetch_without_jit
         # Django's compilation of the live querysets; the values stay parameters.
         cursor.execute(
             f"INSERT INTO {table} (period_id, {columns}) "  # noqa: S608

@@ -280,3 +280,13 @@ def test_admin_closes_a_month_through_the_service_and_lists_the_lines(client, or
     page = client.get(reverse("admin:reports_commissionline_change", args=[line.pk]))
     assert page.status_code == 200
     assert 'name="_save"' not in page.content.decode()  # read only
+
+
+def test_commission_to_date_counts_payments_up_to_the_day(org, november):
+    so_far = commission_to_date(user=org["rep1"], as_of=date(2026, 11, 12))
+    assert (so_far.month, so_far.collected, so_far.commission) == (
+        NOV,
+        D("13000.00"),
+        D("435.00"),  # 180.00 + 255.00: the running total is the month's, as on the statement
+    )
+    assert commission_to_date(user=org["rep2"], as_of=date(2026, 11, 30)).commission == 0

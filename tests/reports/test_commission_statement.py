@@ -66,7 +66,12 @@ def test_finance_sees_every_rep_with_totals_and_the_split(org, book):
         ]
     ]
     assert context["total_commission"] == D("615.00")
-    # 2 + (6 + 3) + (6 + 1) + (6 + 1) = 25 rows after the first page: 2 pages
+    # A summary for finance, a row a rep (2 + 3 rows after the first page): 2 pages
+    assert context["detail"] is False
+    assert [s.lines for s in context["months"][0].statements] == [[], [], []]
+    assert context["months"][0].statements[0].url == (
+        f"/reports/commission/?period=month&rep={org['rep1'].pk}&date=2026-11-01"
+    )
     assert REPORTS["commission"].pages(context) == 2
     settings = context["settings"]
     assert (settings.base_share, settings.commission_share) == (D("0.5000"), D("0.5000"))
@@ -130,16 +135,20 @@ def test_the_statement_renders_each_line(org, book):
 def test_statement_queries_do_not_grow_with_lines_or_reps(org, book, django_assert_max_num_queries):
     CommissionSettings.load()
     request = month_request(org["finance1"], NOV)
-    # periods, closed range, settings, targets, the lines, the reps' targets, the reps
-    with django_assert_max_num_queries(7):
+    # periods, closed range, settings, targets, the totals (in tests a savepoint around it and
+    # SET LOCAL jit = off), the reps' targets, the reps
+    with django_assert_max_num_queries(10):
         commission_build(request)
     for index in range(6):
         owner = org[("rep1", "rep2", "rep3", "manager1")[index % 4]]
         book.collect(CustomerFactory(owner=owner), date(2026, 11, 10 + index), "100")
     SalesTargetFactory(owner=org["rep3"], period="quarter", period_start=date(2026, 10, 1))
     commission_period_close(actor=org["finance1"], month=NOV, now=TODAY)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(10):
         assert len(commission_build(request)["months"][0].statements) == 4
+    # One rep line by line: the lines' read too (with its savepoint and SET LOCAL).
+    with django_assert_max_num_queries(14):
+        commission_build(month_request(org["finance1"], NOV, rep=org["rep1"]))
 
 
 # --- The page and the PDF -----------------------------------------------------------------------
@@ -166,9 +175,13 @@ def test_the_page_shows_a_rep_only_their_own_lines(client, org, book):
     assert "¥525.00" in html
     assert "无锡远大" not in html
     assert "天津海河" not in html
+    # A manager gets a row a rep of the team, each linking to that rep's lines.
     team = get(client, org, "manager1", "report_page").content.decode()
-    assert "无锡远大" in team
-    assert "天津海河" not in team
+    assert f"rep={org['rep2'].pk}" in team
+    assert f"rep={org['rep3'].pk}" not in team
+    assert "¥555.00" in team  # 525.00 + 30.00
+    lines = get(client, org, "manager1", "report_page", NOVEMBER + f"&rep={org['rep2'].pk}")
+    assert "无锡远大" in lines.content.decode()
 
 
 @pytest.mark.usefixtures("today", "poppler")
@@ -187,6 +200,7 @@ def test_the_pdf_holds_the_lines_and_the_adjustment_in_an_embedded_cjk_font(clie
 def test_a_long_statement_is_estimated_long_enough_to_build_in_the_background(org, book):
     for index in range(80):
         book.collect(CustomerFactory(owner=org["rep2"]), date(2026, 11, 1 + index % 28), "10")
-    context = commission_build(month_request(org["finance1"], NOV))
-    # 2 + (6 + 3) + (6 + 81) + (6 + 1) = 105 rows: 1 + 3 pages, above the inline limit of 3
+    context = commission_build(month_request(org["finance1"], NOV, rep=org["rep2"]))
+    # rep2's lines: 2 + 6 + 81 = 89 rows: 1 + 3 pages, above the inline limit of 3
+    assert context["detail"] is True
     assert REPORTS["commission"].pages(context) == 4
