@@ -68,6 +68,19 @@ class RepStatement:
         return sum((line.accelerated for line in self.lines), ZERO)
 
 
+def totals_of(rep_id: int, lines: list[CommissionLineRow]) -> RepTotals:
+    """A rep's totals from their lines, as commission_totals sums them in SQL."""
+    earned = [line for line in lines if not line.is_adjustment]
+    return RepTotals(
+        rep_id=rep_id,
+        collected=sum((line.amount for line in earned), ZERO),
+        earned=sum((line.commission for line in earned), ZERO),
+        adjustments=sum((line.commission for line in lines if line.is_adjustment), ZERO),
+        accelerated=sum((line.accelerated for line in earned), ZERO),
+        lines=len(lines),
+    )
+
+
 def rep_statements(
     *,
     user,
@@ -84,12 +97,16 @@ def rep_statements(
     settings = settings or CommissionSettings.load()
     closed = closed or closed_range()
     scope = {"user": user, "month": month, "reps": reps, "closed": closed, "settings": settings}
-    totals = commission_totals(**scope)
+    by_rep: dict[int, list[CommissionLineRow]] = {}
+    if lines:
+        # The lines are read anyway: their sums are the totals (one query instead of two).
+        for line in commission_lines(**scope):
+            by_rep.setdefault(line.rep_id, []).append(line)
+        totals = {rep_id: totals_of(rep_id, rep_lines) for rep_id, rep_lines in by_rep.items()}
+    else:
+        totals = commission_totals(**scope)
     if not totals:
         return []
-    by_rep: dict[int, list[CommissionLineRow]] = {}
-    for line in commission_lines(**scope) if lines else []:
-        by_rep.setdefault(line.rep_id, []).append(line)
     thresholds = collection_thresholds(month=month, settings=settings, reps=list(totals))
     statements = [
         RepStatement(

@@ -14,15 +14,11 @@ from django.db.models import (
     CharField,
     Exists,
     F,
-    IntegerField,
     OuterRef,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import TruncDate
 
-from customers.models import OwnershipEvent
 from opportunities.models import SalesTarget
 from opportunities.rules.periods import period_bounds
 from receivables.models import Allocation
@@ -34,6 +30,7 @@ from reports.selectors.commission_months import (
     month_end,
     month_of,
 )
+from reports.selectors.commission_owners import candidate_customers, owner_on_payment_day
 from salesops.accounts.access import owner_scope
 from salesops.accounts.models import User
 
@@ -54,14 +51,6 @@ COLUMNS = (
     "multiplier",
     "commission",
 )
-# The events that change a customer's owner (a pool warning does not).
-OWNER_CHANGES = [
-    OwnershipEvent.Kind.CREATED,
-    OwnershipEvent.Kind.REASSIGNED,
-    OwnershipEvent.Kind.RELEASED,
-    OwnershipEvent.Kind.CLAIMED,
-    OwnershipEvent.Kind.ASSIGNED,
-]
 
 
 @dataclass(frozen=True)
@@ -94,31 +83,6 @@ class CommissionLineRow:
     def at_rate(self) -> Decimal:
         """The part of the amount paid at the plain rate."""
         return self.amount - self.accelerated
-
-
-def owner_on_payment_day(allocation_path: str = ""):
-    """SQL: who owned the allocation's customer at the end of its payment's day (Asia/Shanghai):
-    the new owner of the last change by then; else (the customer changed hands only later) the
-    previous owner of the first later change; else its owner now. NULL while in the pool."""
-    prefix = f"{allocation_path}__" if allocation_path else ""
-    customer = OuterRef(f"{prefix}receivable__customer")
-    day = OuterRef(f"{prefix}payment__date")
-    events = OwnershipEvent.objects.filter(customer=customer, kind__in=OWNER_CHANGES).annotate(
-        day=TruncDate("created_at")
-    )
-    before = events.filter(day__lte=day).order_by("-created_at", "-pk")
-    # A customer's creation after the payment's day says nothing about who owned it that day.
-    after = (
-        events.filter(day__gt=day)
-        .exclude(kind=OwnershipEvent.Kind.CREATED)
-        .order_by("created_at", "pk")
-    )
-    return Case(
-        When(Exists(before), then=Subquery(before.values("to_owner")[:1])),
-        When(Exists(after), then=Subquery(after.values("from_owner")[:1])),
-        default=F(f"{prefix}receivable__customer__owner"),
-        output_field=IntegerField(),
-    )
 
 
 def collection_thresholds(*, month: date, settings: CommissionSettings, reps=None) -> dict:
@@ -187,13 +151,15 @@ def _allocation_base(queryset, kind: str):
     )
 
 
-def _earned_base(month: date):
-    """Active allocations of valid payments dated in the month."""
+def _earned_base(month: date, customers=None):
+    """Active allocations of valid payments dated in the month (of `customers` when given)."""
     rows = _allocations(payment__date__gte=month, payment__date__lte=month_end(month))
+    if customers is not None:
+        rows = rows.filter(receivable__customer__in=customers)
     return _allocation_base(rows, CommissionLine.Kind.EARNED)
 
 
-def _late_base(closed: ClosedRange):
+def _late_base(closed: ClosedRange, customers=None):
     """Allocations of payments dated in a closed month that no close froze (allocated after the
     close): an adjustment at the plain rate; the closed month's accelerator is not reopened."""
     frozen = CommissionLine.objects.filter(
@@ -202,6 +168,8 @@ def _late_base(closed: ClosedRange):
     rows = _allocations(
         payment__date__gte=closed.first, payment__date__lte=month_end(closed.last)
     ).filter(~Exists(frozen))
+    if customers is not None:
+        rows = rows.filter(receivable__customer__in=customers)
     return _allocation_base(rows, CommissionLine.Kind.LATE)
 
 
@@ -275,9 +243,10 @@ def live_lines_sql(
     closed = closed or closed_range()
     thresholds = collection_thresholds(month=month, settings=settings, reps=reps)
     adjusting = month == closed.adjustment_month
-    base = _earned_base(month)
+    customers = candidate_customers(user=user, reps=reps)
+    base = _earned_base(month, customers)
     if adjusting:
-        base = base.union(_late_base(closed), all=True)
+        base = base.union(_late_base(closed, customers), all=True)
     base_sql, base_params = base.query.sql_with_params()
     where, where_params = _rep_filter("b.line_rep", user=user, reps=reps)
     profiles = CommissionProfile._meta.db_table
