@@ -43,6 +43,9 @@ AREAS = (
     "exports",
     "pdfs",
     "imports",
+    "reports",
+    "reports_stats",
+    "home",
     "commission",
 )
 

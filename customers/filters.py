@@ -37,6 +37,11 @@ class CustomerFilter(django_filters.FilterSet):
         label=_("Follow-up overdue"),
         widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
     )
+    credit_hold = django_filters.BooleanFilter(
+        field_name="credit_hold",
+        label=_("On credit hold"),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
+    )
     ordering = django_filters.OrderingFilter(
         fields=(
             ("name", "name"),

@@ -36,7 +36,7 @@ def customer_list(*, user, search: str = "") -> QuerySet[Customer]:
 
 def customer_get(*, user, pk: int) -> Customer:
     """The customer if `user` may see it, else Http404."""
-    return get_object_or_404(customer_list(user=user), pk=pk)
+    return get_object_or_404(customer_list(user=user).select_related("finance_specialist"), pk=pk)
 
 
 def customer_contacts(*, customer: Customer) -> QuerySet[Contact]:
@@ -260,11 +260,13 @@ class ComplianceRow:
         return self.visits_within_cadence / self.visit_customers if self.visit_customers else None
 
 
-def followup_compliance(*, user, as_of: date, since: date) -> list[ComplianceRow]:
+def followup_compliance(
+    *, user, as_of: date, since: date, until: date | None = None
+) -> list[ComplianceRow]:
     """Per owner in the user's scope: customers and how many are followed up (any channel)
     within their tier's cadence (not overdue on `as_of`); customers whose tier has a visit
     interval and how many were visited on site within it; the follow-ups logged since `since`
-    (late ones apart)."""
+    (up to `until` when given, both included; late ones apart)."""
     owners = (
         User.objects.visible_to(user)
         .active()
@@ -290,17 +292,11 @@ def followup_compliance(*, user, as_of: date, since: date) -> list[ComplianceRow
         .order_by("username")
     )
     owners = list(owners)
-    logs = dict(
-        FollowUp.objects.filter(author__in=owners, occurred_at__date__gte=since)
-        .values_list("author")
-        .annotate(Count("pk"))
-    )
-    late = dict(
-        FollowUp.objects.filter(author__in=owners, occurred_at__date__gte=since)
-        .late()
-        .values_list("author")
-        .annotate(Count("pk"))
-    )
+    logged = FollowUp.objects.filter(author__in=owners, occurred_at__date__gte=since)
+    if until is not None:
+        logged = logged.filter(occurred_at__date__lte=until)
+    logs = dict(logged.values_list("author").annotate(Count("pk")))
+    late = dict(logged.late().values_list("author").annotate(Count("pk")))
     return [
         ComplianceRow(
             owner=owner,

@@ -52,6 +52,10 @@ class PaymentQuerySet(VisibleToQuerySet):
     def valid(self):
         return self.filter(voided_at__isnull=True)
 
+    def unallocated(self):
+        """Valid payments with money not yet (fully) allocated to receivables (待核销)."""
+        return self.valid().filter(allocated__lt=F("amount"))
+
     def search(self, text: str):
         return self.filter(customer__name__icontains=text)
 

@@ -11,9 +11,14 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from reports.selectors.aging import aging_build, aging_pages
+from reports.selectors.collection_plan import collection_plan_build
 from reports.selectors.commission import COMMISSION_REPORT, commission_build
+from reports.selectors.compliance import compliance_build
+from reports.selectors.key_accounts import key_accounts_build
+from reports.selectors.monthly import monthly_build
 from reports.selectors.scope import ReportRequest
-from salesops.accounts.roles import EVERYONE, Role
+from reports.selectors.weekly import weekly_build
+from salesops.accounts.roles import EVERYONE, MANAGERS, MONEY, Role
 
 FILTERS = ("team", "rep", "region", "tier")
 PERIOD_KINDS = ("week", "month", "quarter", "year", "custom")
@@ -99,4 +104,67 @@ register(
     )
 )
 
+register(
+    Report(
+        slug="weekly",
+        title=_("Rep weekly report"),
+        roles=EVERYONE,
+        build=weekly_build,
+        template="reports/weekly_body.html",
+        default_period="week",
+    )
+)
+
+register(
+    Report(
+        slug="monthly",
+        title=_("Manager monthly report"),
+        roles=MANAGERS | MONEY,
+        build=monthly_build,
+        template="reports/monthly_body.html",
+        default_period="month",
+    )
+)
+# Key-account sales statistics (docs/reports.md): every role, each within its scope (a rep sees
+# their own customers).
+register(
+    Report(
+        slug="key_accounts",
+        title=_("Key-account sales statistics"),
+        roles=EVERYONE,
+        build=key_accounts_build,
+        template="reports/key_accounts_body.html",
+        default_period="month",
+    )
+)
+
+# Follow-up compliance: managers, finance and admins see their scope, a rep their own row.
+# Counted per owner over all their customers, so only the team and rep filters apply.
+register(
+    Report(
+        slug="compliance",
+        title=_("Follow-up compliance"),
+        roles=EVERYONE,
+        build=compliance_build,
+        template="reports/compliance_body.html",
+        filters=("team", "rep"),
+        default_period="month",
+    )
+)
+
+# Collection plan progress: the annual collection target split by quarter. The targets belong
+# to sellers, so only the team and rep filters apply; the period picks the year.
+register(
+    Report(
+        slug="collection_plan",
+        title=_("Collection plan progress"),
+        roles=MANAGERS | MONEY,
+        build=collection_plan_build,
+        template="reports/collection_plan_body.html",
+        filters=("team", "rep"),
+        default_period="year",
+    )
+)
+
+# The commission statement (docs/reports.md, "Commission"): every role, within its scope.
 register(Report(build=commission_build, **COMMISSION_REPORT))

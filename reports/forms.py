@@ -1,7 +1,8 @@
 """The report pages' shared form: the period picker (week, month, quarter, year by a day in
 it, or custom start and end) and the filters (team, rep, region, tier), each limited to what
 the viewer may see. A value the form cannot use is dropped for the default, with a warning
-naming the field (salesops.core.http.warn_bad_param), never an error page."""
+naming the field (salesops.core.http.warn_bad_param), never an error page. At the end: the
+short forms of rep's plans and reports."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.selectors import tier_choices
 from reports.catalog import Report
+from reports.models import CompetitorReport, VisitReport, WorkPlan
 from reports.selectors.scope import ReportRequest, report_request, scope_reps, scope_teams
-from salesops.core.forms import DateInput
+from salesops.core.forms import DateInput, NamedBlankChoiceMixin
 from salesops.core.http import EARLIEST_DATE, LATEST_DATE, warn_bad_param
 from salesops.core.models import Region
 from salesops.core.periods import REPORT_PERIOD_CHOICES, report_period
@@ -48,7 +50,7 @@ class ReportForm(forms.Form):
     )
     tier = forms.ChoiceField(label=_("Tier"), choices=(), required=False)
 
-    def __init__(self, *args, report: Report, user, **kwargs):
+    def __init__(self, *args, report: Report, user, tiers=None, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("team", "rep", "region", "tier"):
             if name not in report.filters:
@@ -60,7 +62,7 @@ class ReportForm(forms.Form):
         if "region" in self.fields:
             self.fields["region"].queryset = Region.objects.all()
         if "tier" in self.fields:
-            self.fields["tier"].choices = [("", ALL), *tier_choices()]
+            self.fields["tier"].choices = [("", ALL), *(tiers or tier_choices())]
         for field in self.fields.values():
             select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = (
@@ -84,7 +86,8 @@ def parse_report_query(data, *, report: Report, user, today: date) -> ParsedQuer
     """The ReportRequest a query (a QueryDict or a dict of strings) asks for. Defaults: the
     report's default period holding today; no filters. A filter outside the viewer's scope
     (another rep's id for a rep) is not a choice of the form, so it is dropped like a typo."""
-    form = ReportForm(data, report=report, user=user)
+    tiers = tier_choices() if "tier" in report.filters else None  # once for both forms
+    form = ReportForm(data, report=report, user=user, tiers=tiers)
     form.is_valid()
     problems = [(str(form.fields[name].label), str(data.get(name, ""))) for name in form.errors]
     values = form.cleaned_data
@@ -94,7 +97,8 @@ def parse_report_query(data, *, report: Report, user, today: date) -> ParsedQuer
     if kind == "custom":
         if start is None or end is None or start > end:
             raw = f"{data.get('start', '')} – {data.get('end', '')}"
-            if "start" not in form.errors and "end" not in form.errors:
+            asked = data.get("period") == "custom"  # not merely a custom default
+            if asked and "start" not in form.errors and "end" not in form.errors:
                 problems.append((str(form.fields["period"].label), raw))
             kind = report.default_period if report.default_period != "custom" else "month"
             period = report_period(kind, anchor=anchor)
@@ -112,7 +116,7 @@ def parse_report_query(data, *, report: Report, user, today: date) -> ParsedQuer
     for name, value in filters.items():
         if value is not None:
             params[name] = str(value.pk if hasattr(value, "pk") else value)
-    shown = ReportForm(initial=params, report=report, user=user)
+    shown = ReportForm(initial=params, report=report, user=user, tiers=tiers)
     return ParsedQuery(
         request=report_request(user=user, period=period, today=today, **filters),
         form=shown,
@@ -127,3 +131,62 @@ def report_query(request, report: Report, *, today: date) -> ParsedQuery:
     for label, raw in parsed.problems:
         warn_bad_param(request, label, raw)
     return parsed
+
+
+# --- Rep's plans and reports: they parse and render; reports.services.plans decides ------
+
+
+class WorkPlanForm(NamedBlankChoiceMixin, forms.ModelForm):
+    class Meta:
+        model = WorkPlan
+        fields = ["kind", "period_start", "goals", "customers"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "period_start": DateInput(),
+            "goals": forms.Textarea(attrs={"rows": 4}),
+            "customers": forms.SelectMultiple(attrs={"size": 6}),
+        }
+        help_texts = {
+            "period_start": _("Any day of the week or month: the plan covers all of it."),
+        }
+
+    def __init__(self, *args, customers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customers"].queryset = customers
+
+
+class VisitReportForm(NamedBlankChoiceMixin, forms.ModelForm):
+    class Meta:
+        model = VisitReport
+        fields = ["day", "customer", "followup", "summary", "issues", "next_step"]
+        widgets = {
+            "day": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "issues": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, customers, followups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = customers
+        self.fields["followup"].queryset = followups
+        self.fields["followup"].label_from_instance = str
+
+
+class CompetitorReportForm(NamedBlankChoiceMixin, forms.ModelForm):
+    class Meta:
+        model = CompetitorReport
+        fields = ["month", "customer", "competitor", "product", "price_terms", "observation"]
+        widgets = {
+            "month": DateInput(),
+            "observation": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"month": _("Any day of the month reported on.")}
+
+    def __init__(self, *args, customers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = customers
+
+    def clean_month(self):
+        # Any day names its month; the row holds the first (its check constraint).
+        month = self.cleaned_data["month"]
+        return month.replace(day=1) if month else month

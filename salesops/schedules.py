@@ -49,6 +49,11 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "orders.tasks.customer_revenue_refresh",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Mondays at 08:00: each subscribed manager's weekly report (周报) of the week before.
+    "weekly_report_send": {
+        "task": "reports.tasks.weekly_report_send",
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
+    },
     # Daily at 03:30: drop read notifications older than the retention period.
     "notification_prune": {
         "task": "salesops.core.tasks.notification_prune",

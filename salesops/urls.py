@@ -4,13 +4,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from customers.urls import followup_urlpatterns
+from reports.views import home as home_views
 from salesops.core import views as core_views
 
 admin.site.site_header = "SalesOps"
 admin.site.site_title = "SalesOps"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("salesops.accounts.urls")),
     path("notifications/", include("salesops.core.urls")),

@@ -430,6 +430,41 @@ MATRIX = [
         lambda f: reverse("admin:orders_contract_change", args=[f["contract_rep1"].pk]),
         only({"admin"}, denied=302, anon=302),
     ),
+    # Rep's plans and reports (issue 12, per): lists for everyone in scope; each author writes
+    # their own (finance writes none: 403; a manager reads the team's but edits only their own).
+    *[
+        (name, "get", (lambda n: lambda f: reverse(n))(name), everyone())
+        for name in ("work_plan_list", "visit_report_list", "competitor_report_list")
+    ],
+    *[
+        (name, "get", (lambda n: lambda f: reverse(n))(name), {**everyone(), "finance1": 403})
+        for name in ("work_plan_create", "visit_report_create", "competitor_report_create")
+    ],
+    *[
+        (
+            f"{name}-of-rep1",
+            "get",
+            (lambda n, k: lambda f: reverse(n, args=[f[k].pk]))(name, key),
+            only({"rep1"}, forbidden={"manager1", "admin", "finance1"}),
+        )
+        for name, key in (
+            ("work_plan_edit", "plan_rep1"),
+            ("visit_report_edit", "visit_rep1"),
+            ("competitor_report_edit", "competitor_rep1"),
+        )
+    ],
+    (
+        "weekly-subscription",
+        "get",
+        lambda f: reverse("weekly_subscription"),
+        only({"manager1", "manager2", "admin"}, denied=403),
+    ),
+    (
+        "weekly-subscription-toggle",
+        "post",
+        lambda f: reverse("weekly_subscription"),
+        only({"manager1", "manager2", "admin"}, denied=403, ok=302),
+    ),
     # Reports (issue 12, the framework engineer's block): every role opens the index and the
     # aging report; its rows are the viewer's scope (tests/reports/test_report_pages.py).
     ("report-index", "get", lambda f: reverse("report_index"), everyone()),
@@ -463,6 +498,50 @@ MATRIX = [
         )
         for name in ("report_build", "report_build_status", "report_build_download")
     ],
+    # The weekly and monthly reports (issue 12, per): the weekly for every role, the monthly for
+    # managers, finance and admins (403 for reps); rows are the viewer's scope.
+    *[
+        (
+            f"report-{slug}{suffix}",
+            "get",
+            (lambda n, a: lambda f: reverse(n, args=[a]))(name, slug),
+            expected,
+        )
+        for slug, expected in (
+            ("weekly", everyone()),
+            ("monthly", {**everyone(), "rep1": 403, "rep2": 403, "rep3": 403}),
+        )
+        for suffix, name in (("", "report_page"), ("-pdf", "report_pdf"))
+    ],
+    # Stats reports (issue 12): key accounts and compliance open for every role, their rows the
+    # viewer's scope (tests/reports/test_stats_pages.py); the collection plan for managers,
+    # finance and admins, 403 for reps. Each page and its PDF.
+    *[
+        (
+            f"report-{slug}{suffix}",
+            "get",
+            (lambda n, s: lambda f: reverse(n, args=[s]))(name, slug),
+            expected,
+        )
+        for slug, expected in (
+            ("key_accounts", everyone()),
+            ("compliance", everyone()),
+            (
+                "collection_plan",
+                only(
+                    {"manager1", "manager2", "finance1", "admin"},
+                    forbidden={"rep1", "rep2", "rep3"},
+                ),
+            ),
+        )
+        for name, suffix in (("report_page", ""), ("report_pdf", "-pdf"))
+    ],
+    (
+        "admin-collection-plan-split",
+        "get",
+        lambda f: reverse("admin:reports_collectionplansettings_changelist"),
+        only({"admin"}, denied=302, anon=302),
+    ),
     # Django admin: staff only; others are sent to the admin login page.
     ("admin-index", "get", lambda f: reverse("admin:index"), only({"admin"}, denied=302, anon=302)),
     (
@@ -579,7 +658,26 @@ def build_world(org, customers) -> dict:
             name="公海客户A", owner=None, pool_since=timezone.now(), pool_team=org["team_a"]
         ),
         **contract_fixtures(org, rep1_customer),
+        **plan_fixtures(org, rep1_customer),
         **report_build_fixtures(org),
+    }
+
+
+def plan_fixtures(org, customer) -> dict:
+    """A work plan, a visit report and a competitor report of rep1 (issue 12)."""
+    from reports.services.plans import (
+        competitor_report_save,
+        visit_report_save,
+        work_plan_save,
+    )
+
+    rep1, today = org["rep1"], timezone.localdate()
+    return {
+        "plan_rep1": work_plan_save(actor=rep1, kind="week", period_start=today, goals="计划"),
+        "visit_rep1": visit_report_save(actor=rep1, day=today, customer=customer, summary="拜访"),
+        "competitor_rep1": competitor_report_save(
+            actor=rep1, month=today, customer=customer, competitor="对手", observation="观察"
+        ),
     }
 
 

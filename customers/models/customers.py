@@ -134,6 +134,18 @@ class Customer(models.Model):
         related_name="members",
     )
     is_key_account = models.BooleanField(_("key account"), default=False)
+    # 双线跟进: beside the owner, a finance specialist follows the top-10 key accounts' money
+    # (docs/customers.md, "Key accounts"). A user of the finance role.
+    finance_specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("finance specialist"),
+        on_delete=models.SET_NULL,
+        related_name="finance_accounts",
+        null=True,
+        blank=True,
+        limit_choices_to={"groups__name": "finance", "is_active": True},
+        help_text=_("The finance colleague who follows this key account with its owner."),
+    )
     # 停止供货: set by the escalation ladder, lifted only by a manager with a reason.
     credit_hold = models.BooleanField(_("credit hold"), default=False)
     credit_hold_since = models.DateTimeField(_("on hold since"), null=True, blank=True)

@@ -15,8 +15,9 @@ from customers.rules import cadence, credit_code
 from customers.selectors import assignable_owners
 from customers.services.tiers import tier_change_record
 from customers.signals import customer_owner_changed
-from salesops.accounts.access import can_manage, can_write
+from salesops.accounts.access import can_manage, can_write, role_of
 from salesops.accounts.models import User
+from salesops.accounts.roles import Role
 from salesops.core.errors import NotPermitted, ServiceError
 from salesops.core.events import announce
 
@@ -40,6 +41,7 @@ CUSTOMER_FIELDS = (
     "payment_terms_days",
     "group",
     "is_key_account",
+    "finance_specialist",
 )
 # Only managers and admins change these: they steer resources and credit. The customer form
 # disables them for reps, and the import refuses them, from this one list.
@@ -51,6 +53,7 @@ MANAGER_FIELDS = frozenset(
         "credit_limit",
         "payment_terms_days",
         "is_key_account",
+        "finance_specialist",
         "group",
     }
 )
@@ -148,7 +151,19 @@ def refresh_rad_type(customer: Customer, *, crm: CrmSettings | None = None) -> N
     )
 
 
+def _check_finance_specialist(customer: Customer) -> None:
+    """The finance specialist of a key account (双线跟进) is an active user of the finance role."""
+    specialist = customer.finance_specialist
+    if specialist is not None and role_of(specialist) is not Role.FINANCE:
+        raise ServiceError(
+            _("%(user)s is not in finance; choose a finance colleague as the finance specialist.")
+            % {"user": specialist},
+            field="finance_specialist",
+        )
+
+
 def _validate(customer: Customer) -> None:
+    _check_finance_specialist(customer)
     try:
         customer.full_clean(exclude=["owner", "pool_team"])
     except ValidationError as exc:

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy
 from opportunities.models import SalesTarget
 from opportunities.selectors import deals as deal_selectors
 from opportunities.selectors import funnel as selectors
+from reports.selectors.plans import plans_for_review
+from salesops.core import charts
 from salesops.core.http import query_choice, query_date, warn_bad_param
 
 # How the dashboard names each filter when it did not understand it.
@@ -51,6 +53,12 @@ def funnel_dashboard(request):
         "opportunities/funnel.html",
         {
             "funnel": data,
+            "funnel_chart": charts.funnel(
+                title=_("Deals per level"),
+                labels=[row.stage.display_name for row in data.levels],
+                values=[row.count for row in data.levels],
+                description=_("Open deals per funnel level; collected deals at the last."),
+            ),
             "chosen": narrowing.chosen,
             "people": selectors.funnel_people(user=request.user),
             "teams": teams,
@@ -65,8 +73,14 @@ def business_review(request, username: str):
     rep = deal_selectors.owner_choice(user=request.user, username=username)
     if rep is None:
         raise Http404
+    as_of = _as_of(request)
     return render(
         request,
         "opportunities/review.html",
-        {"rep": rep, **selectors.review(user=request.user, rep=rep, as_of=_as_of(request))},
+        {
+            "rep": rep,
+            **selectors.review(user=request.user, rep=rep, as_of=as_of),
+            # The rep's plans and reports (reports app: the page layer may read it).
+            **plans_for_review(user=request.user, rep=rep, as_of=as_of),
+        },
     )

@@ -44,13 +44,16 @@ def receivable_history(*, receivable: Receivable) -> dict:
     }
 
 
-def payment_list(*, user, search: str = "") -> QuerySet:
-    """The payments list, newest first; `search` matches the customer's name."""
+def payment_list(*, user, search: str = "", unallocated: bool = False) -> QuerySet:
+    """The payments list, newest first; `search` matches the customer's name; `unallocated`
+    keeps the valid payments not yet fully allocated (the finance home page's figure)."""
     qs = (
         Payment.objects.visible_to(user)
         .select_related("customer", "recorded_by")
         .order_by("-date", "-pk")
     )
+    if unallocated:
+        qs = qs.unallocated()
     return qs.search(search) if search else qs
 
 

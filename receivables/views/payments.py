@@ -32,13 +32,17 @@ def _payment(request, pk: int) -> Payment:
 
 @login_required
 def payment_list(request):
-    payments = ledger.payment_list(user=request.user, search=query_text(request))
+    unallocated = request.GET.get("unallocated") == "1"
+    payments = ledger.payment_list(
+        user=request.user, search=query_text(request), unallocated=unallocated
+    )
     return render(
         request,
         "receivables/payment_list.html",
         {
             "page_obj": paginate(request, payments, 30),
             "can_money": can_write(request.user, money=True),
+            "unallocated": unallocated,
         },
     )
 

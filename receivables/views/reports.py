@@ -7,12 +7,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from receivables import exports
 from receivables.selectors import aging as aging_selectors
 from receivables.selectors import kpis as kpi_selectors
 from receivables.selectors.collections import collection_list, collection_owners, collection_rows
+from salesops.core import charts
 from salesops.core.excel import workbook_response
 from salesops.core.http import (
     export_or_page,
@@ -50,9 +51,50 @@ def _aging_report(request):
     )
 
 
+# The trend chart prints every point's value: one point every TREND_STEP days, ending with the
+# latest, so that thirty of them do not print over each other.
+TREND_STEP = 5
+
+
+def bucket_labels(buckets) -> list[str]:
+    """ "Not due", "1-30 days", …, "90+ days": the aging buckets as the charts name them."""
+    return [
+        _("Not due") if bucket.low is None else _("%(range)s days") % {"range": bucket.label()}
+        for bucket in buckets
+    ]
+
+
+def aging_chart(report, *, title: str):
+    """The totals of an aging report per bucket, as a bar chart."""
+    totals = report.totals
+    return charts.bar(
+        title=title,
+        labels=bucket_labels(report.buckets),
+        series=[charts.Series("", [getattr(totals, key) for key in aging_selectors.BUCKET_KEYS])],
+        unit="yuan",
+        description=_("Outstanding balance per aging bucket."),
+    )
+
+
+def aging_trend_chart(trend: list[dict], *, title: str):
+    """Outstanding and overdue from the nightly snapshots (aging_trend), as lines."""
+    points = trend[::-1][::TREND_STEP][::-1]
+    return charts.line(
+        title=title,
+        labels=[point["as_of"].strftime("%m-%d") for point in points],
+        series=[
+            charts.Series(_("Outstanding"), [point["total"] for point in points]),
+            charts.Series(pgettext("money", "Overdue"), [point["overdue"] for point in points]),
+        ],
+        unit="yuan",
+        description=_("Totals of the nightly aging snapshots."),
+    )
+
+
 @login_required
 def aging(request):
     report = _aging_report(request)
+    trend = aging_selectors.aging_trend(user=request.user, end=report.as_of)
     return render(
         request,
         "receivables/aging.html",
@@ -60,7 +102,9 @@ def aging(request):
             "report": report,
             "page_obj": report.page,
             "groups": GROUP_LABELS,
-            "trend": aging_selectors.aging_trend(user=request.user, end=report.as_of),
+            "trend": trend,
+            "aging_chart": aging_chart(report, title=_("Aging on the day")),
+            "trend_chart": aging_trend_chart(trend, title=_("Aging trend, last 30 days")),
         },
     )
 

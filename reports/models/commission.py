@@ -62,8 +62,8 @@ class CommissionSettings(models.Model):
 
     @classmethod
     def load(cls) -> "CommissionSettings":
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
+        """The row, or the defaults until an admin saves it (a read never writes)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
     @property
     def commission_share(self) -> Decimal:

@@ -94,10 +94,14 @@ class CustomerRows:
                 yield from self._rows(chunk)
 
 
+# Customers a landscape page of the PDF holds (measured on the PDF base template: 27).
+PDF_ROWS = 26
+
+
 def aging_pages(context: dict) -> int:
-    """The PDF's length: the first page holds the header, the figures and the two charts; then
-    the customers table at about 38 rows a page (measured on the PDF base template)."""
-    return 2 + -(-len(context["customers"]) // 38)
+    """The PDF's length: two portrait pages (the header, the figures and the two charts, the
+    buckets), then the customers table on landscape pages of about PDF_ROWS rows."""
+    return 2 + max(-(-len(context["customers"]) // PDF_ROWS), 1)
 
 
 def trend_days(start: date, end: date) -> list[date]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -20,6 +20,9 @@ from salesops.core.services import notification_send
 
 logger = logging.getLogger(__name__)
 UNFINISHED = (ReportBuild.State.QUEUED, ReportBuild.State.RUNNING)
+# A second click within this time finds the build of the first; later (a worker died and left
+# it running) a new build starts.
+SAME_BUILD_WINDOW = timedelta(minutes=15)
 
 
 class BuildRefusedError(Exception):
@@ -31,8 +34,8 @@ def report_build_start(
     *, owner, report: Report, params: dict, requested_on: date, language: str = ""
 ) -> ReportBuild:
     """Queue the PDF of `report` with the page's `params` for a worker, once committed. The
-    same report asked for again by the same person on the same day while it is still being
-    built (a second click) is that build, not a new one."""
+    same report asked for again by the same person with the same parameters within
+    SAME_BUILD_WINDOW while it is still unfinished (a second click) is that build."""
     from reports.tasks import report_build_run
 
     same = ReportBuild.objects.filter(
@@ -41,6 +44,7 @@ def report_build_start(
         params=params,
         requested_on=requested_on,
         state__in=UNFINISHED,
+        created_at__gte=timezone.now() - SAME_BUILD_WINDOW,
     ).first()
     if same is not None:
         return same

@@ -1,10 +1,11 @@
-"""Admin for regions (names in Chinese and English), notifications, heartbeats, import runs."""
+"""Admin for regions (names in Chinese and English), notifications, heartbeats, import runs and
+scheduled job runs."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from salesops.accounts.admin_mixins import EventAdmin, ReadOnly
-from salesops.core.models import Heartbeat, ImportRun, Notification, Region
+from salesops.core.models import Heartbeat, ImportRun, JobRun, Notification, Region
 
 
 @admin.register(Region)
@@ -38,3 +39,13 @@ class ImportRunAdmin(EventAdmin):
     list_display = ["pk", "kind", "created_by", "status", "rows_done", "total_rows", "created_at"]
     list_filter = ["kind", "status"]
     list_select_related = ["created_by"]
+
+
+@admin.register(JobRun)
+class JobRunAdmin(ReadOnly, admin.ModelAdmin):
+    """Read-only: each scheduled job's run writes its own row; the admin's home page sums them."""
+
+    list_display = ["name", "as_of", "started_at", "duration", "outcome"]
+    list_filter = ["outcome", "name"]
+    search_fields = ["name", "error"]
+    date_hierarchy = "started_at"

@@ -32,6 +32,7 @@ class Group:
 MENU: tuple[Entry | Group, ...] = (
     Entry("home", _("Workbench"), EVERYONE),
     Entry("followup_due", _("Due follow-ups"), SALES),
+    Entry("work_plan_list", _("Plans and reports"), SALES),
     Group(
         "customers",
         _("Customers"),

@@ -168,3 +168,46 @@ class ImportRun(models.Model):
         if not self.total_rows:
             return 0
         return min(99, self.rows_done * 100 // self.total_rows)
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job (by beat's task or by `run_job`): written by the job's wrapper
+    (salesops.core.scheduling.scheduled_job) when it starts, finished by the same run's update of
+    its own row, so runs on several workers never share or re-read a row."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("Running")
+        OK = "ok", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    name = models.CharField(_("job"), max_length=80)
+    as_of = models.DateField(_("for the day"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    duration = models.DurationField(_("duration"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.RUNNING
+    )
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+        ordering = ["-started_at", "-pk"]
+        indexes = [
+            models.Index(fields=["name", "-started_at"], name="jobrun_name_started"),
+            models.Index(
+                fields=["-started_at"],
+                name="jobrun_failed_started",
+                condition=Q(outcome="failed"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.started_at:%Y-%m-%d %H:%M:%S} · {self.get_outcome_display()}"
+
+    @property
+    def error_summary(self) -> str:
+        """The last line of the error (the exception and its message, under the traceback)."""
+        lines = [line for line in self.error.strip().splitlines() if line.strip()]
+        return lines[-1] if lines else ""

@@ -6,9 +6,16 @@ task `<app>.tasks.<same name>` calls it directly; the beat entry (salesops/sched
 same name as key. The registry only serves `run_job`, the as_of stamp and the consistency test:
 it never sits between a task and its job. It names no app: apps register themselves, and
 `jobs()` finds them by importing every installed app's `jobs` module.
+
+Every run of a registered job is recorded here, in one place: `scheduled_job` wraps the job so
+that a call (the task's, `run_job`'s) writes a `JobRun` row when it starts and finishes that row
+with its outcome, duration and error (the admin's home page reads them).
 """
 
+import functools
+import logging
 import re
+import traceback
 from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
@@ -24,6 +31,8 @@ _REGISTRY: dict[str, Callable[..., object]] = {}
 _ALIASES: dict[str, str] = {}
 
 F = TypeVar("F", bound=Callable[..., object])
+
+logger = logging.getLogger(__name__)
 
 
 def scheduled_job(function: F | None = None, *, aliases: tuple[str, ...] = ()):
@@ -48,8 +57,49 @@ def _register(function: F, *, aliases: tuple[str, ...]) -> F:
         if _ALIASES.get(alias, name) != name or alias in _REGISTRY:
             raise ImproperlyConfigured(f"job alias {alias!r} is taken")
         _ALIASES[alias] = name
-    _REGISTRY[name] = function
-    return function
+    recorded = _recorded(function)
+    _REGISTRY[name] = recorded
+    return recorded
+
+
+def _recorded(function: F) -> F:
+    """The job, recording each of its runs as a JobRun: a row of its own when it starts, and
+    that row's outcome when it ends (ok, or failed with the traceback; the exception goes on
+    to the caller, so Celery and run_job still see it fail). Writing the record never stops
+    the job: a record that cannot be written is logged."""
+
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        from salesops.core.services import job_run_start
+
+        as_of = kwargs.get("as_of")
+        try:
+            record = job_run_start(
+                name=function.__name__, as_of=as_of if isinstance(as_of, date) else None
+            )
+        except Exception:
+            logger.exception("could not record the start of job %s", function.__name__)
+            record = None
+        try:
+            result = function(*args, **kwargs)
+        except BaseException:
+            _finish(record, error=traceback.format_exc() or "failed")
+            raise
+        _finish(record)
+        return result
+
+    return run  # type: ignore[return-value]
+
+
+def _finish(record, *, error: str = "") -> None:
+    from salesops.core.services import job_run_finish
+
+    if record is None:
+        return
+    try:
+        job_run_finish(run=record, error=error)
+    except Exception:
+        logger.exception("could not record the end of job %s", record.name)
 
 
 def jobs() -> dict[str, Callable[..., object]]:

@@ -1,7 +1,7 @@
-"""Writes shared by every app: notifications (in-app and email) and heartbeats."""
+"""Writes shared by every app: notifications (in-app and email), heartbeats and job runs."""
 
 import logging
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from salesops.core.i18n import Text, render_text
-from salesops.core.models import Heartbeat, Notification
+from salesops.core.models import Heartbeat, JobRun, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -145,3 +145,35 @@ def heartbeat_beat(*, name: str, now: datetime | None = None) -> Heartbeat:
         name=name, defaults={"last_seen": now or timezone.now()}
     )
     return beat
+
+
+def job_run_start(*, name: str, as_of: date | None, now: datetime | None = None) -> JobRun:
+    """A scheduled job starts: its own new row, "running" until the run finishes it. One
+    INSERT, committed at once outside a transaction (a job runs in autocommit), so the run is
+    visible while it works; no savepoint (a single statement needs none). Then the job's runs
+    started over JOB_RUN_KEEP_DAYS before are deleted (one DELETE on the name's index): the
+    heartbeat runs every minute, and the page only needs the last run and the last week."""
+    started = now or timezone.now()
+    run = JobRun.objects.create(name=name, as_of=as_of, started_at=started)
+    JobRun.objects.filter(
+        name=name, started_at__lt=started - timedelta(days=JOB_RUN_KEEP_DAYS)
+    ).delete()
+    return run
+
+
+def job_run_finish(*, run: JobRun, error: str = "", now: datetime | None = None) -> None:
+    """The run's end, outcome and duration, written onto its own row only: one UPDATE by
+    primary key, nothing read first, so runs of the same job on several workers never meet."""
+    finished = now or timezone.now()
+    JobRun.objects.filter(pk=run.pk).update(
+        finished_at=finished,
+        duration=finished - run.started_at,
+        outcome=JobRun.Outcome.FAILED if error else JobRun.Outcome.OK,
+        error=error[:JOB_ERROR_CHARS],
+    )
+
+
+# How long a job's runs are kept (each new run of the job deletes its older ones).
+JOB_RUN_KEEP_DAYS = 90
+# The longest error text a failed run keeps (the end of its traceback is the useful part).
+JOB_ERROR_CHARS = 20_000

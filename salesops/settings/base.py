@@ -174,6 +174,9 @@ EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="SalesOps <noreply@salesops.local>")
 EMAIL_SUBJECT_PREFIX = "[SalesOps] "
+# The site's address as people reach it, for absolute links in e-mails a job sends (no request
+# to build them from): the weekly report digest.
+SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
 
 # --- Celery -----------------------------------------------------------------------------------
 # With REDIS_URL: Redis is broker and result store. Without: an embedded broker on the local

@@ -27,6 +27,11 @@ PAGES = [
     ("manager1", "/opportunities/board/", "[data-testid=board]"),
     ("manager1", "/orders/", "main"),
     ("manager1", "/orders/contracts/", "main"),
+    # Issue 12 (per): the weekly and monthly reports, plans and reports.
+    ("manager1", "/reports/weekly/", "[data-testid=weekly-report]"),
+    ("manager1", "/reports/monthly/", "[data-testid=monthly-report]"),
+    ("manager1", "/reports/plans/", "main"),
+    ("manager1", "/reports/visits/", "main"),
 ]
 
 

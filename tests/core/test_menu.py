@@ -19,6 +19,7 @@ SALES_ONLY = {
     "funnel_dashboard",
     "target_list",
     "order_create",
+    "work_plan_list",
 }
 FINANCE_ONLY = {"payment_create", "opening_balance_import"}
 FOR_EVERYONE = {

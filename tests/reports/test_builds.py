@@ -2,14 +2,15 @@
 is queued (never rendered in the request), claimed once by the task, built with progress,
 downloadable by its owner alone, announced by a notification; a failure says so."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reports.catalog import REPORTS
 from reports.models import ReportBuild
-from reports.services import report_build_execute, report_build_start
+from reports.services.builds import report_build_execute, report_build_start
 from reports.tasks import report_build_run
 from salesops.core.models import Notification
 from tests.core.test_celery_roundtrip import worker  # noqa: F401  (a fixture)
@@ -29,7 +30,7 @@ TODAY = date(2026, 12, 2)
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    monkeypatch.setattr("reports.views.report_today", lambda: TODAY)
+    monkeypatch.setattr("reports.views.reports.report_today", lambda: TODAY)
 
 
 @pytest.fixture
@@ -111,13 +112,13 @@ def test_the_task_builds_the_pdf_and_notifies_the_owner(client, org, book, queue
 
     build.refresh_from_db()
     assert (build.state, build.progress, build.step, build.error) == ("done", 100, "", "")
-    assert build.page_count == 2
+    assert build.page_count == 3
     assert build.finished_at is not None
     assert build.started_at is not None
     with build.file.open("rb") as handle:
         content = handle.read()
     text = pdf_text(content)
-    assert_in_pdf(text, "Aging report", "¥5,500.00", "乙客户有限公司", "1 / 2", "2 / 2")
+    assert_in_pdf(text, "Aging report", "¥5,500.00", "乙客户有限公司", "1 / 3", "3 / 3")
     assert "丁客户" not in text
     assert_noto_embedded(content)
     (note,) = Notification.objects.filter(recipient=org["rep1"])
@@ -208,4 +209,54 @@ def test_a_real_worker_builds_a_report(worker_on_test_db, worker, org):  # noqa:
 
     assert result.get(timeout=120) == "done"
     build.refresh_from_db()
-    assert (build.state, build.progress, build.page_count) == ("done", 100, 2)
+    assert (build.state, build.progress, build.page_count) == ("done", 100, 3)
+
+
+def test_a_build_left_running_long_ago_does_not_block_a_new_one(org, queued):
+    first = start(org)
+    ReportBuild.objects.filter(pk=first.pk).update(
+        state="running", created_at=timezone.now() - timedelta(minutes=16)
+    )
+    assert start(org) != first
+
+
+def test_progress_is_visible_while_the_pdf_is_laid_out(org, book, queued, monkeypatch):
+    import reports.pdfs
+
+    seen = []
+    render = reports.pdfs.report_pdf_render_pages
+
+    def watching(*args, **kwargs):
+        seen.append(ReportBuild.objects.values_list("state", "progress", "step").get())
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(reports.pdfs, "report_pdf_render_pages", watching)
+    build = start(org)
+    report_build_execute(build_id=build.pk)
+    assert seen == [("running", 30, "Laying out the pages")]
+
+
+def test_the_page_estimate_matches_the_pdf(org, queued):
+    from decimal import Decimal
+
+    from receivables.services import receivable_create
+    from reports.selectors.aging import aging_build, aging_pages
+    from reports.selectors.scope import ReportRequest
+    from salesops.core.periods import report_period
+    from tests.factories import CustomerFactory
+
+    for index in range(60):
+        receivable_create(
+            actor=org["finance1"],
+            customer=CustomerFactory(name=f"估算客户{index:02d}有限公司", owner=org["rep1"]),
+            number=f"EST-{index}",
+            issue_date=date(2026, 10, 1),
+            due_date=date(2026, 11, 1),
+            amount=Decimal("100.00") + index,
+        )
+    period = report_period("month", anchor=date(2026, 11, 15))
+    context = aging_build(ReportRequest(user=org["rep1"], period=period, as_of=period.end))
+    build = start(org)
+    report_build_execute(build_id=build.pk)
+    build.refresh_from_db()
+    assert aging_pages(context) == build.page_count == 5

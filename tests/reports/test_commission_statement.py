@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import translation
 
 from reports.catalog import REPORTS
-from reports.models import CommissionSettings
 from reports.selectors.commission import commission_build
 from reports.services.commission import commission_period_close
 from tests.factories import CustomerFactory, SalesTargetFactory
@@ -133,7 +132,6 @@ def test_the_statement_renders_each_line(org, book):
 
 
 def test_statement_queries_do_not_grow_with_lines_or_reps(org, book, django_assert_max_num_queries):
-    CommissionSettings.load()
     request = month_request(org["finance1"], NOV)
     # periods, closed range, settings, targets, the totals (in tests a savepoint around it and
     # SET LOCAL jit = off), the reps' targets, the reps
@@ -158,7 +156,7 @@ NOVEMBER = "?period=month&date=2026-11-15"
 
 @pytest.fixture
 def today(monkeypatch):
-    monkeypatch.setattr("reports.views.report_today", lambda: date(2026, 12, 2))
+    monkeypatch.setattr("reports.views.reports.report_today", lambda: date(2026, 12, 2))
 
 
 def get(client, org, viewer, url_name, query=NOVEMBER):

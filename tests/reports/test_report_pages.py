@@ -24,7 +24,7 @@ NOVEMBER = "?period=month&date=2026-11-15"
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    monkeypatch.setattr("reports.views.report_today", lambda: date(2026, 12, 2))
+    monkeypatch.setattr("reports.views.reports.report_today", lambda: date(2026, 12, 2))
 
 
 @pytest.fixture
@@ -185,8 +185,8 @@ def test_rep_pdf_holds_own_figures_in_an_embedded_cjk_font(client, org, book):
         "乙客户有限公司",
         "甲客户有限公司",
         "¥3,000.00",
-        "1 / 2",
-        "2 / 2",
+        "1 / 3",
+        "3 / 3",
     )
     assert "丁客户" not in text
     assert "丙客户" not in text

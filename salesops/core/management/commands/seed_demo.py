@@ -8,6 +8,7 @@ from customers.demo import seed_customers
 from opportunities.demo import seed_opportunities
 from orders.demo import seed_orders
 from receivables.demo import seed_receivables
+from reports.demo import seed_plans
 from salesops.core.demo import DEMO_PASSWORD, DEMO_USERS, seed_users
 
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             counts["opportunities"] = seed_opportunities()
             counts["receivables"] = seed_receivables()
             counts["orders"] = seed_orders()
+            counts["plans"] = seed_plans()
         if options["verbosity"] == 0:
             return
         self.stdout.write(

@@ -18,7 +18,7 @@ from reports.catalog import REPORTS, Report, reports_for
 from reports.forms import report_query
 from reports.models import ReportBuild
 from reports.pdfs import filter_labels, report_body, report_pdf_render
-from reports.services import report_build_start
+from reports.services.builds import report_build_start
 from salesops.accounts.access import role_of
 from salesops.core.pdf import pdf_response
 

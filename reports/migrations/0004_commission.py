@@ -10,9 +10,8 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    initial = True
-
     dependencies = [
+        ("reports", "0003_collection_plan"),
         ("customers", "0008_retier"),
         ("receivables", "0010_collection_list_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
