@@ -279,8 +279,14 @@ def line(
     """A line per series over the labels (months, weeks), each point's value printed; the
     axis starts at zero so that a small change does not look like a fall."""
     labels = [str(label) for label in labels]
+    # The last point's value is printed to the right of the plot's right edge: leave room for
+    # the widest one (0.6 em a character, a full em for a Chinese one), or it is cut off.
+    last = [value_label(item.values[-1], unit) for item in series if item.values]
+    size = STYLE.value_font_size
+    room = max((0.6 * size * len(text) + _wide_extra([text], size) for text in last), default=0)
     return _draw(
         pygal.Line,
+        margin_right=max(36, 16 + room),
         title=title,
         labels=labels,
         series=series,

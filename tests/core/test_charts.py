@@ -147,6 +147,20 @@ def test_line_chart_of_rates_prints_percentages_and_keeps_gaps():
     assert ">0.0%</text>" in svg  # the axis starts at zero
 
 
+def test_line_chart_leaves_room_right_of_the_plot_for_the_last_printed_value():
+    """The last point's value is printed right of the plot's edge: the plot stops early enough
+    for "¥114.0万" (7 characters, one Chinese: 0.6 em each plus 0.4 em more for 万 at 13 px)."""
+    values = [D("1040000"), D("1140000.50")]
+    svg = charts.line(
+        title="t", labels=["11-01", "12-01"], series=[charts.Series("a", values)], unit="yuan"
+    )
+    left = float(re.search(r'translate\((\d+(?:\.\d+)?), \d+\)" class="plot"', svg).group(1))
+    widths = re.findall(r'width="([\d.]+)" height="[\d.]+" class="background"', svg)
+    plot_width = float(widths[1])  # [0] is the whole chart's background
+    assert charts.value_label(values[-1], "yuan") == "¥114.0万"
+    assert charts.WIDTH - (left + plot_width) >= 0.6 * 13 * 7 + 0.4 * 13 * 1
+
+
 def test_funnel_puts_the_first_stage_on_top_and_prints_counts():
     svg = charts.funnel(
         title="销售漏斗",
