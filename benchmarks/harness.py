@@ -46,6 +46,7 @@ AREAS = (
     "reports",
     "reports_stats",
     "home",
+    "commission",
 )
 
 

@@ -395,3 +395,91 @@ class KpiPage(Case):
 @operation(name="kpis.quarter", target=Target(p95_ms=500))
 def kpis_quarter(book):
     return KpiPage(book, user=book.finance)
+
+
+# --- Credit metrics --------------------------------------------------------------------------
+
+
+class CreditMetricsRead(Case):
+    """credit_metrics(user, start, end) for the last full quarter (the finance home page and the
+    KPI page read it): credit sales, and the open book at both ends split into not yet due and
+    over the last aging boundary, with the DSO, best-possible DSO, ADD, CEI and at-risk share
+    computed from them as docs/receivables.md, "Credit metrics", defines them."""
+
+    def __init__(self, book, *, user):
+        self.book, self.user = book, user
+        self.start, self.end = last_full_quarter(book.today)
+        self.scale = f"{self.start:%Y-%m-%d}..{self.end:%Y-%m-%d}, {user.role}"
+
+    def run(self):
+        from receivables.selectors.kpis import credit_metrics
+
+        return credit_metrics(user=self.user, start=self.start, end=self.end)
+
+    def figures(self, m):
+        return (
+            m.sales,
+            m.opening,
+            m.opening_current,
+            m.closing,
+            m.closing_current,
+            m.closing_at_risk,
+            m.dso,
+            m.best_possible_dso,
+            m.average_days_delinquent,
+            m.cei,
+            m.at_risk_share,
+        )
+
+    def sql(self):
+        scope, named = scope_sql(self.user)
+        last = ReceivableSettings.load().bucket_3
+        (sales,) = fetch_one(
+            "SELECT COALESCE(SUM(r.amount), 0) FROM receivables_receivable r "
+            "JOIN customers_customer c ON c.id = r.customer_id "
+            f"WHERE r.issue_date BETWEEN %(start)s AND %(end)s AND {scope}",
+            {"start": self.start, "end": self.end, **named},
+        )
+        split = []
+        for day in (self.start - timedelta(days=1), self.end):
+            split.append(
+                fetch_one(
+                    "SELECT COALESCE(SUM(b.balance), 0), "
+                    "COALESCE(SUM(b.balance) FILTER (WHERE b.due_date >= %(day)s), 0), "
+                    "COALESCE(SUM(b.balance) FILTER (WHERE %(day)s - b.due_date > %(last)s), 0) "
+                    f"FROM ({balances_on_sql('%(day)s', scope)}) b WHERE b.balance > 0",
+                    {"day": day, "last": last, **named},
+                )
+            )
+        return sales, split
+
+    def sql_figures(self, rows):
+        sales, ((opening, opening_current, _), (closing, closing_current, at_risk)) = rows
+        days = (self.end - self.start).days + 1
+        dso = best = add = cei = share = None
+        if sales:
+            dso = (opening + closing) / 2 * days / sales
+            best = (opening_current + closing_current) / 2 * days / sales
+            add = dso - best
+        if opening + sales - closing_current:
+            cei = (opening + sales - closing) / (opening + sales - closing_current) * 100
+        if closing:
+            share = at_risk / closing
+        return (
+            sales,
+            opening,
+            opening_current,
+            closing,
+            closing_current,
+            at_risk,
+            dso,
+            best,
+            add,
+            cei,
+            share,
+        )
+
+
+@operation(name="credit_metrics.quarter", target=Target(p95_ms=300))
+def credit_metrics_quarter(book):
+    return CreditMetricsRead(book, user=book.finance)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.selectors.aging import aging_build, aging_pages
 from reports.selectors.collection_plan import collection_plan_build
+from reports.selectors.commission import COMMISSION_REPORT, commission_build
 from reports.selectors.compliance import compliance_build
 from reports.selectors.key_accounts import key_accounts_build
 from reports.selectors.monthly import monthly_build
@@ -164,3 +165,6 @@ register(
         default_period="year",
     )
 )
+
+# The commission statement (docs/reports.md, "Commission"): every role, within its scope.
+register(Report(build=commission_build, **COMMISSION_REPORT))

@@ -1,4 +1,5 @@
-"""Named filters on rep's plans and reports: scoped by their author (the rep who wrote them)."""
+"""Named filters on rep's plans and reports (scoped by their author, the rep who wrote them) and
+on commission lines and profiles (scoped by the rep they belong to)."""
 
 from datetime import date
 
@@ -42,3 +43,11 @@ class WeeklySubscriptionQuerySet(VisibleToQuerySet):
 
 class WeeklyDeliveryQuerySet(VisibleToQuerySet):
     owner_path = "subscription__user"
+
+
+class CommissionLineQuerySet(VisibleToQuerySet):
+    owner_path = "rep"
+
+
+class CommissionProfileQuerySet(VisibleToQuerySet):
+    owner_path = "rep"

@@ -471,6 +471,24 @@ MATRIX = [
     ("report-aging", "get", lambda f: reverse("report_page", args=["aging"]), everyone()),
     ("report-aging-pdf", "get", lambda f: reverse("report_pdf", args=["aging"]), everyone()),
     ("report-unknown", "get", lambda f: reverse("report_page", args=["nope"]), everyone(404)),
+    # The commission statement (com's block): every role; a rep's lines are their own, a
+    # manager's the team's (tests/reports/test_commission_statement.py). Its admin: staff only.
+    ("report-commission", "get", lambda f: reverse("report_page", args=["commission"]), everyone()),
+    (
+        "report-commission-pdf",
+        "get",
+        lambda f: reverse("report_pdf", args=["commission"]),
+        everyone(),
+    ),
+    *[
+        (
+            f"admin-{model}-list",
+            "get",
+            (lambda m: lambda f: reverse(f"admin:reports_{m}_changelist"))(model),
+            only({"admin"}, denied=302, anon=302),
+        )
+        for model in ("commissionsettings", "commissionperiod", "commissionline")
+    ],
     *[
         (
             name,

@@ -314,3 +314,30 @@ def test_contract_list_and_detail_query_counts_do_not_grow(
         assert client.get(reverse("contract_list")).status_code == 200
     with django_assert_max_num_queries(len(few_detail.captured_queries)):
         assert client.get(large[0].get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("viewer", ["finance1", "manager1", "rep1"])
+@pytest.mark.parametrize("url_name", ["report_page", "report_pdf"])
+def test_the_commission_statement_takes_the_same_queries_for_any_book(
+    client, org, viewer, url_name, monkeypatch
+):
+    """The statement's reads (tests/reports/test_commission_statement.py: a summary a rep for
+    finance and a manager, a rep's own lines, whose sums are the totals), the form's choices
+    and what every page pays, whether there are two allocations or twelve. The totals' or the
+    lines' read runs with JIT off: in a test, a savepoint, SET LOCAL, the query, the release."""
+    from tests.factories import CustomerFactory
+    from tests.reports.test_commission import Book
+
+    monkeypatch.setattr("reports.views.reports.report_today", lambda: date(2026, 12, 2))
+    book = Book(org)
+    client.force_login(org[viewer])
+    url = reverse(url_name, args=["commission"]) + REPORT_QUERY
+    counts = []
+    for more in (2, 10):
+        for index in range(more):
+            owner = org[("rep1", "rep2", "rep3", "manager1")[index % 4]]
+            book.collect(CustomerFactory(owner=owner), date(2026, 11, 1 + index), "100")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts == [{"report_page": 16, "report_pdf": 13}[url_name]] * 2

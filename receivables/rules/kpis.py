@@ -147,3 +147,50 @@ def target_for_period(spans: list[TargetSpan], *, start: date, end: date) -> Per
         )
         % {"covered": best, "days": days},
     )
+
+
+# Credit managers' metrics (docs/receivables.md, "Credit metrics"). Each is an exact quotient of
+# its inputs, never rounded on the way (ADD is a difference of two unrounded DSOs), and None when
+# what it divides by is zero: the caller says why instead of showing a made-up 0.
+
+
+def days_sales_outstanding(*, receivables: Decimal, sales: Decimal, days: int) -> Decimal | None:
+    """DSO (周转天数) = receivables × days ÷ credit sales, unrounded; with the average receivables
+    this is 365 ÷ turnover (the rounded figure of `turnover_and_dso`)."""
+    if not sales:
+        return None
+    return receivables * days / sales
+
+
+def best_possible_dso(*, current: Decimal, sales: Decimal, days: int) -> Decimal | None:
+    """Best-possible DSO = current (not yet due) receivables × days ÷ credit sales: the DSO the
+    book would have if every customer paid on its due date."""
+    return days_sales_outstanding(receivables=current, sales=sales, days=days)
+
+
+def average_days_delinquent(
+    *, dso: Decimal | None, best_possible: Decimal | None
+) -> Decimal | None:
+    """ADD = DSO − best-possible DSO: the days by which customers pay late, on average."""
+    if dso is None or best_possible is None:
+        return None
+    return dso - best_possible
+
+
+def collection_effectiveness(
+    *, opening: Decimal, sales: Decimal, closing: Decimal, closing_current: Decimal
+) -> Decimal | None:
+    """CEI = (opening AR + credit sales − closing AR) ÷ (opening AR + credit sales − closing
+    current AR) × 100: what was collected against what could have been (everything but what is
+    not yet due at the end). 100 means nothing collectable was left unpaid."""
+    collectable = opening + sales - closing_current
+    if not collectable:
+        return None
+    return (opening + sales - closing) / collectable * 100
+
+
+def at_risk_share(*, over_last_bucket: Decimal, outstanding: Decimal) -> Decimal | None:
+    """At-risk share = the balance over 90 days past due ÷ everything outstanding (0.25 = 25 %)."""
+    if not outstanding:
+        return None
+    return over_last_bucket / outstanding

@@ -1,11 +1,12 @@
 """The collection KPI page's read (docs/receivables.md, "KPIs"): collection rate by owner, team and
-collection class, turnover, DSO, bad-debt rate and collection targets, in a fixed number of
-grouped queries whatever the size of the book."""
+collection class, turnover, DSO, bad-debt rate and collection targets, and the credit metrics
+(best-possible DSO, ADD, CEI, at-risk share), in a fixed number of grouped queries whatever the
+size of the book."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
@@ -23,7 +24,7 @@ from receivables.models import (
     WriteOff,
 )
 from receivables.rules import kpis as rules
-from receivables.selectors.balances import ZERO, balance_rows_sql, owner_team
+from receivables.selectors.balances import ZERO, balance_rows_sql, owner_team, scoped_receivables
 from salesops.accounts.models import Team, User
 from salesops.core.money import from_fen
 
@@ -294,3 +295,105 @@ def _target_spans(*, user, start: date, end: date) -> dict[int, list[rules.Targe
         if last >= start and amount:
             spans[owner_id].append(rules.TargetSpan(period, first, last, amount))
     return spans
+
+
+@dataclass(frozen=True)
+class CreditMetrics:
+    """The credit managers' metrics for one period (docs/receivables.md, "Credit metrics"), with
+    the balances they come from. The metrics are exact Decimals (round only to show them) or
+    None when what they divide by is zero (`reason` says why)."""
+
+    start: date
+    end: date
+    days: int
+    sales: Decimal  # credit sales: receivables issued in the period
+    opening: Decimal  # open balance at the end of the day before `start`
+    opening_current: Decimal  # of which not yet due that day
+    closing: Decimal  # open balance at `end`
+    closing_current: Decimal  # of which not yet due on `end`
+    closing_at_risk: Decimal  # of which more than `at_risk_days` past due on `end`
+    at_risk_days: int  # the last aging boundary (90 by default)
+    dso: Decimal | None
+    best_possible_dso: Decimal | None
+    average_days_delinquent: Decimal | None
+    cei: Decimal | None  # a percentage: 67.03 means 67.03 %
+    at_risk_share: Decimal | None  # a share: 0.1087 means 10.87 %
+
+    @property
+    def figures(self) -> dict[str, rules.Figure]:
+        """Each metric rounded for display (days and CEI to 0.1, a share to 0.01 %), or no
+        figure with the reason: {"dso": Figure, "best_possible_dso": ..., "cei": ...}."""
+        no_sales = _("No credit sales in the period.")
+        reasons = {
+            "dso": no_sales,
+            "best_possible_dso": no_sales,
+            "average_days_delinquent": no_sales,
+            "cei": _("Nothing was collectable in the period."),
+            "at_risk_share": _("Nothing outstanding at the period's end."),
+        }
+        result = {}
+        for name, reason in reasons.items():
+            value = getattr(self, name)
+            places = rules.RATE_PLACES if name == "at_risk_share" else Decimal("0.1")
+            result[name] = (
+                rules.Figure(None, reason)
+                if value is None
+                else rules.Figure(value.quantize(places, ROUND_HALF_UP))
+            )
+        return result
+
+
+def credit_metrics(*, user, start: date, end: date) -> CreditMetrics:
+    """DSO, best-possible DSO, average days delinquent (ADD), collection effectiveness index (CEI)
+    and at-risk share of what `user` may see (None: everything, for jobs) for the period from
+    `start` to `end` inclusive. Four queries: the settings row, the credit sales, and the open
+    book split into not yet due / over the last aging boundary on the day before `start` and on
+    `end`.
+
+    DSO and best-possible DSO both use the average of the opening and closing balances (the KPI
+    page's DSO), so ADD = DSO − best-possible DSO is the average overdue balance × days ÷ sales."""
+    boundary = ReceivableSettings.load().bucket_3
+    days = (end - start).days + 1
+    sales = (
+        scoped_receivables(user)
+        .filter(issue_date__gte=start, issue_date__lte=end)
+        .aggregate(t=Sum("amount"))["t"]
+        or ZERO
+    )
+    opening, opening_current, _at_risk = _book_split(user, start - timedelta(days=1), boundary)
+    closing, closing_current, closing_at_risk = _book_split(user, end, boundary)
+    average = (opening + closing) / 2
+    average_current = (opening_current + closing_current) / 2
+    dso = rules.days_sales_outstanding(receivables=average, sales=sales, days=days)
+    best = rules.best_possible_dso(current=average_current, sales=sales, days=days)
+    return CreditMetrics(
+        start=start,
+        end=end,
+        days=days,
+        sales=sales,
+        opening=opening,
+        opening_current=opening_current,
+        closing=closing,
+        closing_current=closing_current,
+        closing_at_risk=closing_at_risk,
+        at_risk_days=boundary,
+        dso=dso,
+        best_possible_dso=best,
+        average_days_delinquent=rules.average_days_delinquent(dso=dso, best_possible=best),
+        cei=rules.collection_effectiveness(
+            opening=opening, sales=sales, closing=closing, closing_current=closing_current
+        ),
+        at_risk_share=rules.at_risk_share(over_last_bucket=closing_at_risk, outstanding=closing),
+    )
+
+
+def _book_split(user, as_of: date, boundary: int) -> tuple[Decimal, Decimal, Decimal]:
+    """What was open on `as_of`: in all, not yet due (due on or after `as_of`, as the aging's
+    "not due"), and more than `boundary` days past due; one query over balance_rows_sql."""
+    sql, params = balance_rows_sql(user=user, as_of=as_of)
+    filters = "SUM(fen) FILTER (WHERE due_date >= %s), SUM(fen) FILTER (WHERE due_date < %s)"
+    split = f"SELECT SUM(fen), {filters} FROM ({sql}) AS owed"  # noqa: S608
+    with connection.cursor() as cursor:
+        # balance_rows_sql is Django's compilation; the values stay parameters.
+        cursor.execute(split, [as_of, as_of - timedelta(days=boundary), *params])
+        return tuple(from_fen(fen) for fen in cursor.fetchone())

@@ -179,5 +179,8 @@ def kpis(request):
     return render(
         request,
         "receivables/kpis.html",
-        {"kpis": kpi_selectors.kpis(user=request.user, start=start, end=end)},
+        {
+            "kpis": kpi_selectors.kpis(user=request.user, start=start, end=end),
+            "credit": kpi_selectors.credit_metrics(user=request.user, start=start, end=end),
+        },
     )

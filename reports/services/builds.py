@@ -1,4 +1,4 @@
-"""Writes of the reports app: starting a background PDF build and running it."""
+"""Background report PDFs: starting a build and running it."""
 
 from __future__ import annotations
 
