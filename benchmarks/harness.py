@@ -45,6 +45,7 @@ AREAS = (
     "imports",
     "reports",
     "reports_stats",
+    "reports_periodic",
     "home",
     "commission",
 )
