@@ -24,6 +24,7 @@ from opportunities.models import Opportunity, SalesTarget
 from orders.models import Order, OrderLine
 from salesops.core import charts
 from salesops.core.localized import localized
+from salesops.core.periods import local_days
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -233,11 +234,21 @@ def customers_won_and_lost(request: ReportRequest, *, period: ReportPeriod) -> d
 def conversion(request: ReportRequest, *, period: ReportPeriod) -> dict:
     """Deals opened, committed (first reached level 5), won and lost in the period; the win rate
     = won ÷ (won + lost) of the deals decided in it. One query."""
-    figures = request.scoped(Opportunity.objects.all()).aggregate(
-        created=Count("pk", filter=_within("created_at__date", period)),
-        committed=Count("pk", filter=_within("committed_at__date", period)),
-        won=Count("pk", filter=Q(status="won") & _within("closed_at__date", period)),
-        lost=Count("pk", filter=Q(status="lost") & _within("closed_at__date", period)),
+    since, before = local_days(period.start, period.end)
+
+    def on_days(field: str) -> Q:
+        # Aware half-open range [start 00:00, end + 1 00:00) Asia/Shanghai: index-friendly.
+        return Q(**{f"{field}__gte": since, f"{field}__lt": before})
+
+    figures = (
+        request.scoped(Opportunity.objects.all())
+        .filter(on_days("created_at") | on_days("committed_at") | on_days("closed_at"))
+        .aggregate(
+            created=Count("pk", filter=on_days("created_at")),
+            committed=Count("pk", filter=on_days("committed_at")),
+            won=Count("pk", filter=Q(status="won") & on_days("closed_at")),
+            lost=Count("pk", filter=Q(status="lost") & on_days("closed_at")),
+        )
     )
     figures["win_rate"] = ratio(figures["won"], figures["won"] + figures["lost"])
     return figures
