@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from opportunities.models import LostReason
 from reports.selectors.monthly import monthly_build
@@ -251,3 +252,16 @@ def test_a_region_filter_shows_no_achievement_ratio(credited_month):
     assert 'data-testid="achievement">—<' in html
     assert 'data-testid="targets-note"' in html
     assert "目标按销售代表设定" in html
+
+
+def test_no_sales_figure_links_to_the_order_list(month):
+    # The order list has no accepted-on range and one status at a time (accepted or closed, not
+    # both), so no sales figure links there.
+    request = monthly_request(month["manager1"], anchor=NOV)
+    html = render_to_string(
+        "reports/monthly_body.html",
+        {**monthly_build(request), "request": request, "period": request.period, "pdf": False},
+    )
+    assert reverse("order_list") + "?" not in html
+    assert f'href="{reverse("order_list")}"' not in html
+    assert 'data-testid="sales-total">¥4,000.00<' in html
