@@ -156,6 +156,14 @@ class Monthly(ReportPage):
             SUM(o.total) FILTER (WHERE o.accepted_on BETWEEN p.prev AND p.prev_end),
             SUM(o.total) FILTER (WHERE o.accepted_on BETWEEN p.ya AND p.ya_end)
         """
+        # Sales are the orders credited (Order.owner) to the active sellers in view, whoever
+        # owns the customer now (a reassigned or released customer does not move them).
+        credited = (
+            f"o.owner_id IN (SELECT u.id FROM accounts_user u WHERE u.is_active AND "
+            f"{seller_scope} AND EXISTS (SELECT 1 FROM accounts_user_groups ug "
+            "JOIN auth_group g ON g.id = ug.group_id "
+            "WHERE ug.user_id = u.id AND g.name IN ('rep', 'manager')))"
+        )
         sold_in_any = (
             f"{SOLD} AND (o.accepted_on BETWEEN p.cur AND p.cur_end "
             "OR o.accepted_on BETWEEN p.prev AND p.prev_end "
@@ -164,22 +172,19 @@ class Monthly(ReportPage):
         total = fetch_one(
             f"{periods} SELECT {sums} FROM p, orders_order o "
             "JOIN customers_customer c ON c.id = o.customer_id "
-            f"WHERE {sold_in_any} AND {scope}",
+            f"WHERE {sold_in_any} AND {credited}",
             params,
         )
         by_region = fetch(
             f"{periods} SELECT COALESCE(r.name, '—'), {sums} FROM p, orders_order o "
             "JOIN customers_customer c ON c.id = o.customer_id "
             "LEFT JOIN core_region r ON r.id = c.region_id "
-            f"WHERE {sold_in_any} AND {scope} GROUP BY r.id, r.name",
+            f"WHERE {sold_in_any} AND {credited} GROUP BY r.id, r.name",
             params,
         )
         # Every active seller (rep or manager) in view, their month target and their sales:
-        # orders credited to them (Order.owner) of customers in view, since orders are scoped
-        # by the customer's current owner like every report's rows. So a seller's month reads
-        # less for their manager than for finance once a customer they sold to has left the
-        # team or gone to the pool (rep001 in November at scale 0.01: 717,183.80 for the
-        # manager, 988,266.80 for finance; two orders of now-pool customers).
+        # the orders credited to them (Order.owner), whoever owns the customer now, so a
+        # seller's month reads the same for their manager as for finance.
         reps = fetch(
             f"""
             SELECT u.id,
@@ -187,9 +192,8 @@ class Monthly(ReportPage):
                  WHERE t.owner_id = u.id AND t.period = 'month'
                    AND t.period_start = %(start)s),
                 (SELECT COALESCE(SUM(o.total), 0) FROM orders_order o
-                 JOIN customers_customer c ON c.id = o.customer_id
                  WHERE o.owner_id = u.id AND {SOLD}
-                   AND o.accepted_on BETWEEN %(start)s AND %(end)s AND {scope})
+                   AND o.accepted_on BETWEEN %(start)s AND %(end)s)
             FROM accounts_user u
             WHERE u.is_active AND {seller_scope} AND EXISTS (
                 SELECT 1 FROM accounts_user_groups ug JOIN auth_group g ON g.id = ug.group_id

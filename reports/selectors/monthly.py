@@ -24,8 +24,11 @@ from opportunities.models import Opportunity, SalesTarget
 from orders.models import Order, OrderLine
 from salesops.core import charts
 from salesops.core.localized import localized
+from salesops.core.periods import local_days
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from reports.selectors.scope import ReportRequest
     from salesops.core.periods import ReportPeriod
 
@@ -83,10 +86,11 @@ class RepRow:
     rep: object
     target: Decimal | None
     actual: Decimal
+    targets_apply: bool = True
 
     @property
     def achievement(self) -> Decimal | None:
-        return ratio(self.actual, self.target)
+        return ratio(self.actual, self.target) if self.targets_apply else None
 
 
 def _within(field: str, period: ReportPeriod) -> Q:
@@ -109,6 +113,20 @@ def _any_of(accepted: str, periods) -> Q:
     return query
 
 
+def credited(request: ReportRequest, queryset, *, order_path: str = "") -> QuerySet:
+    """Orders (or their lines, `order_path="order"`) credited to the sellers the report covers:
+    scoped by the ORDER's owner among request.reps() (the viewer's visible sellers after the rep
+    and team filters), not by the customer's current owner, so that a rep's sales do not move
+    when the customer is later reassigned or released to the pool. Region and tier still narrow
+    by the order's customer."""
+    prefix = f"{order_path}__" if order_path else ""
+    sellers = request.reps().order_by().values("pk")
+    return queryset.filter(
+        Q(**{f"{prefix}owner__in": sellers}),
+        request._customer_filter(f"{prefix}customer"),
+    )
+
+
 def _compared(rows, key: str, label=None) -> list[Compared]:
     return sorted(
         (
@@ -128,18 +146,19 @@ def sales_compared(request: ReportRequest) -> dict:
     """Sales in total and by region, product line and tier, each for the period, the one before
     and a year ago: four grouped queries."""
     periods = (request.period, request.period.previous(), request.period.year_ago())
-    orders = request.scoped(Order.objects.sold().filter(_any_of("accepted_on", periods)))
+    orders = credited(request, Order.objects.sold().filter(_any_of("accepted_on", periods)))
     sums = _three_sums("total", "accepted_on", periods)
     total = orders.aggregate(**sums)
     by_region = (
         orders.order_by().values(region=localized("customer__region__name")).annotate(**sums)
     )
     by_tier = orders.order_by().values("customer__tier").annotate(**sums)
-    lines = request.scoped(
+    lines = credited(
+        request,
         OrderLine.objects.filter(order__status__in=("accepted", "closed")).filter(
             _any_of("order__accepted_on", periods)
         ),
-        customer_path="order__customer",
+        order_path="order",
     )
     by_line = (
         lines.order_by()
@@ -170,15 +189,20 @@ def achievement_by_rep(request: ReportRequest, *, period: ReportPeriod) -> list[
             .values_list("owner", "sales_target")
         )
     actuals = dict(
-        request.scoped(Order.objects.accepted_within(period.start, period.end))
-        .filter(owner__in=[r.pk for r in reps])
+        credited(request, Order.objects.accepted_within(period.start, period.end))
         .order_by()
         .values("owner")
         .annotate(amount=Sum("total"))
         .values_list("owner", "amount")
     )
+    targets_apply = request.region is None and not request.tier
     return [
-        RepRow(rep=rep, target=targets.get(rep.pk), actual=_money(actuals.get(rep.pk)))
+        RepRow(
+            rep=rep,
+            target=targets.get(rep.pk),
+            actual=_money(actuals.get(rep.pk)),
+            targets_apply=targets_apply,
+        )
         for rep in reps
     ]
 
@@ -210,11 +234,21 @@ def customers_won_and_lost(request: ReportRequest, *, period: ReportPeriod) -> d
 def conversion(request: ReportRequest, *, period: ReportPeriod) -> dict:
     """Deals opened, committed (first reached level 5), won and lost in the period; the win rate
     = won ÷ (won + lost) of the deals decided in it. One query."""
-    figures = request.scoped(Opportunity.objects.all()).aggregate(
-        created=Count("pk", filter=_within("created_at__date", period)),
-        committed=Count("pk", filter=_within("committed_at__date", period)),
-        won=Count("pk", filter=Q(status="won") & _within("closed_at__date", period)),
-        lost=Count("pk", filter=Q(status="lost") & _within("closed_at__date", period)),
+    since, before = local_days(period.start, period.end)
+
+    def on_days(field: str) -> Q:
+        # Aware half-open range [start 00:00, end + 1 00:00) Asia/Shanghai: index-friendly.
+        return Q(**{f"{field}__gte": since, f"{field}__lt": before})
+
+    figures = (
+        request.scoped(Opportunity.objects.all())
+        .filter(on_days("created_at") | on_days("committed_at") | on_days("closed_at"))
+        .aggregate(
+            created=Count("pk", filter=on_days("created_at")),
+            committed=Count("pk", filter=on_days("committed_at")),
+            won=Count("pk", filter=Q(status="won") & on_days("closed_at")),
+            lost=Count("pk", filter=Q(status="lost") & on_days("closed_at")),
+        )
     )
     figures["win_rate"] = ratio(figures["won"], figures["won"] + figures["lost"])
     return figures
@@ -247,12 +281,19 @@ def monthly_build(request: ReportRequest) -> dict:
     period = request.period
     sales = sales_compared(request)
     reps = achievement_by_rep(request, period=period)
+    has_targets = any(r.target is not None for r in reps)
     target_total = sum((row.target for row in reps if row.target is not None), ZERO)
+    actual_total = sum((row.actual for row in reps), ZERO)
+    # Targets are per rep, not per region or tier: with either filter no ratio is made up.
+    targets_apply = request.region is None and not request.tier
     return {
         "sales": sales,
         "reps": reps,
-        "target_total": target_total if any(r.target is not None for r in reps) else None,
-        "achievement": ratio(sales["total"].current, target_total),
+        "target_total": target_total if has_targets else None,
+        "actual_total": actual_total,
+        "targets_apply": targets_apply,
+        # Sum of the rows' actuals ÷ sum of the rows' targets: the rows add up to the total.
+        "achievement": ratio(actual_total, target_total) if targets_apply else None,
         "customers": customers_won_and_lost(request, period=period),
         "conversion": conversion(request, period=period),
         "charts": _charts(reps, sales["by_region"], period),

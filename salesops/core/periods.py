@@ -1,10 +1,23 @@
 """Named reporting periods (this month, last month, this quarter, ...) as date ranges."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
+
+
+def local_days(start: date, end: date) -> tuple[datetime, datetime]:
+    """The local days start..end (Asia/Shanghai, the default time zone) as the aware half-open
+    range [start 00:00, end + 1 day 00:00): filter a datetime column with `__gte` / `__lt` on
+    these (an index serves it) instead of `__date` (which converts every row)."""
+    zone = timezone.get_default_timezone()
+    return (
+        datetime.combine(start, time.min, tzinfo=zone),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
+    )
+
 
 PERIOD_CHOICES = [
     ("last_month", _("Last month")),

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from opportunities.models import LostReason
 from reports.selectors.monthly import monthly_build
@@ -183,3 +184,84 @@ def test_the_build_is_a_fixed_number_of_queries(month, org, django_assert_num_qu
         )
     with django_assert_num_queries(len(few.captured_queries)):
         monthly_build(request)
+
+
+@pytest.fixture
+def credited_month(org):
+    """rep1 ¥1,000 and rep2 ¥3,000 in team A, rep3 ¥5,000 in team B; targets 2,000/4,000/5,000;
+    then rep1's customer moves to rep3 (the order stays credited to rep1)."""
+    east = RegionFactory(name="华东")
+    customers = {}
+    for rep, amount, target in (
+        ("rep1", "1000.00", 2000),
+        ("rep2", "3000.00", 4000),
+        ("rep3", "5000.00", 5000),
+    ):
+        customers[rep] = CustomerFactory(owner=org[rep], region=east, tier="A")
+        order(
+            org,
+            customers[rep],
+            day=date(2026, 11, 10),
+            amount=amount,
+            status="accepted",
+            accepted_on=date(2026, 11, 10),
+            owner=org[rep],
+        )
+        SalesTargetFactory(owner=org[rep], period="month", period_start=NOV, sales_target=target)
+    type(customers["rep1"]).objects.filter(pk=customers["rep1"].pk).update(owner=org["rep3"])
+    return {**org, "east": east}
+
+
+def test_sales_stay_with_the_orders_rep_after_the_customer_is_reassigned(credited_month):
+    org = credited_month
+    data = monthly_build(monthly_request(org["manager1"], anchor=NOV))
+    assert [(r.rep.username, r.target, r.actual, r.achievement) for r in data["reps"]] == [
+        ("manager1", None, D("0.00"), None),
+        ("rep1", D("2000.00"), D("1000.00"), D("0.5000")),
+        ("rep2", D("4000.00"), D("3000.00"), D("0.7500")),
+    ]
+    assert data["sales"]["total"].current == D("4000.00")
+    assert (data["actual_total"], data["target_total"], data["achievement"]) == (
+        D("4000.00"),
+        D("6000.00"),
+        D("0.6667"),
+    )
+    finance = monthly_build(monthly_request(org["finance1"], anchor=NOV, rep=org["rep1"]))
+    assert [(r.rep.username, r.actual, r.achievement) for r in finance["reps"]] == [
+        ("rep1", D("1000.00"), D("0.5000"))
+    ]
+    assert (finance["sales"]["total"].current, finance["achievement"]) == (
+        D("1000.00"),
+        D("0.5000"),
+    )
+    everything = monthly_build(monthly_request(org["finance1"], anchor=NOV))
+    assert (everything["actual_total"], everything["achievement"]) == (D("9000.00"), D("0.8182"))
+
+
+def test_a_region_filter_shows_no_achievement_ratio(credited_month):
+    org = credited_month
+    request = monthly_request(org["manager1"], anchor=NOV, region=org["east"])
+    data = monthly_build(request)
+    assert data["sales"]["total"].current == D("4000.00")
+    assert (data["targets_apply"], data["achievement"]) == (False, None)
+    assert [r.achievement for r in data["reps"]] == [None, None, None]
+    html = render_to_string(
+        "reports/monthly_body.html",
+        {**data, "request": request, "period": request.period, "pdf": False},
+    )
+    assert 'data-testid="achievement">—<' in html
+    assert 'data-testid="targets-note"' in html
+    assert "目标按销售代表设定" in html
+
+
+def test_no_sales_figure_links_to_the_order_list(month):
+    # The order list has no accepted-on range and one status at a time (accepted or closed, not
+    # both), so no sales figure links there.
+    request = monthly_request(month["manager1"], anchor=NOV)
+    html = render_to_string(
+        "reports/monthly_body.html",
+        {**monthly_build(request), "request": request, "period": request.period, "pdf": False},
+    )
+    assert reverse("order_list") + "?" not in html
+    assert f'href="{reverse("order_list")}"' not in html
+    assert 'data-testid="sales-total">¥4,000.00<' in html

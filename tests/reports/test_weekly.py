@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from reports.selectors.weekly import weekly_build
 from reports.services.plans import visit_report_save, work_plan_save
@@ -177,7 +178,7 @@ def test_the_build_takes_the_same_queries_for_a_bigger_week(
 ):
     request = weekly_request(week["manager1"], anchor=MONDAY)
     weekly_build(request)  # the viewer's role is read once per request, then cached
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         weekly_build(request)
     for index in range(5):
         d = deal(customers["rep2"], name=f"更多{index}")
@@ -190,5 +191,17 @@ def test_the_build_takes_the_same_queries_for_a_bigger_week(
         goals="x",
         customers=[customers["rep2"]],
     )
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         weekly_build(request)
+
+
+def test_no_figure_links_to_a_list_showing_other_rows(week):
+    # The order, payment and due lists have no date range nor team/region/tier filter: a
+    # link from the week's figures would show other numbers, so there is none.
+    request = weekly_request(week["manager1"], anchor=MONDAY)
+    context = {**weekly_build(request), "request": request, "period": request.period, "pdf": False}
+    html = render_to_string("reports/weekly_body.html", {**context, "link_base": "https://x.cn"})
+    for url in (reverse("order_list"), reverse("payment_list"), reverse("followup_due")):
+        assert f'href="https://x.cn{url}"' not in html
+        assert f'href="https://x.cn{url}?' not in html
+    assert 'data-testid="collected">¥1,050.00<' in html
