@@ -374,6 +374,13 @@ def line_of(row) -> CommissionLineRow:
     half away from zero there), so both give the same figures to the fen."""
     if connection.vendor == "postgresql":
         return CommissionLineRow(*row)
+    return line_from_floats(row)
+
+
+def line_from_floats(row) -> CommissionLineRow:
+    """A row of live_lines_sql off PostgreSQL (floats, text dates, the unrounded accelerated
+    part last) as an exact line: amounts to the fen, rates to 4 places, the accelerated part
+    to 6 (a target × a share), the money redone in Decimal."""
     line = dict(zip(COLUMNS, row[: len(COLUMNS)], strict=True))
     if isinstance(line["payment_date"], str):
         line["payment_date"] = date.fromisoformat(line["payment_date"])
