@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -257,14 +257,29 @@ def live_lines_sql(
         "SUM(b.line_amount) OVER (PARTITION BY b.line_rep, b.line_kind "
         "ORDER BY b.line_payment_date, b.line_allocation_id)"
     )
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        fence = "OFFSET 0"
+        capped = f"GREATEST(0, LEAST(b.line_amount, {running} - th.t))"
+        th_sql = "unnest(CAST(%s AS bigint[]), CAST(%s AS numeric[])) AS th(rep, t)"
+        th_params = [list(thresholds), list(thresholds.values())]
+    else:
+        # SQLite: OFFSET needs a LIMIT, MAX/MIN of two values, the thresholds as a row set.
+        fence = "LIMIT -1 OFFSET 0"
+        capped = f"MAX(0, MIN(b.line_amount, {running} - th.t))"
+        rows = " UNION ALL ".join(
+            ["SELECT CAST(%s AS integer) AS rep, CAST(%s AS numeric) AS t"] * len(thresholds)
+        )
+        th_sql = f"({rows or 'SELECT NULL AS rep, NULL AS t WHERE 0 = 1'}) AS th"
+        th_params = [value for pair in thresholds.items() for value in pair]
     rated = f"""
-        SELECT b.*, COALESCE(p.rate, %s) AS line_rate, CAST(%s AS numeric) AS line_multiplier,
+        SELECT b.*, COALESCE(p.rate, CAST(%s AS numeric)) AS line_rate,
+               CAST(%s AS numeric) AS line_multiplier,
                CASE WHEN b.line_kind = %s AND th.t IS NOT NULL
-                    THEN GREATEST(0, LEAST(b.line_amount, {running} - th.t)) ELSE 0 END AS exact
-        FROM (SELECT * FROM ({base_sql}) AS u OFFSET 0) AS b
+                    THEN {capped} ELSE 0 END AS exact
+        FROM (SELECT * FROM ({base_sql}) AS u {fence}) AS b
         LEFT JOIN {profiles} AS p ON p.rep_id = b.line_rep
-        LEFT JOIN unnest(CAST(%s AS bigint[]), CAST(%s AS numeric[])) AS th(rep, t)
-               ON th.rep = b.line_rep
+        LEFT JOIN {th_sql} ON th.rep = b.line_rep
         WHERE {where}
     """  # noqa: S608 - Django's compilations and table names; values are parameters
     rated_params = [
@@ -272,26 +287,33 @@ def live_lines_sql(
         settings.accelerator_multiplier,
         CommissionLine.Kind.EARNED.value,
         *base_params,
-        list(thresholds),
-        list(thresholds.values()),
+        *th_params,
         *where_params,
     ]
+    # Column names given in the first SELECT (a UNION takes them from there). Off PostgreSQL
+    # the unrounded accelerated part comes along (`exact`), for exact_line to redo the money
+    # in Decimal (SQLite computes in floats).
+    extra = "" if postgres else ", exact"
     sql = f"""
-        SELECT line_kind, line_allocation_id, line_payment_date, line_customer_id,
-               line_customer_name, line_receivable_id, line_receivable_number, line_rep,
-               line_amount, line_rate, ROUND(exact, 2), line_multiplier,
+        SELECT line_kind AS kind, line_allocation_id AS allocation_id,
+               line_payment_date AS payment_date, line_customer_id AS customer_id,
+               line_customer_name AS customer_name, line_receivable_id AS receivable_id,
+               line_receivable_number AS receivable_number, line_rep AS rep_id,
+               line_amount AS amount, line_rate AS rate, ROUND(exact, 2) AS accelerated,
+               line_multiplier AS multiplier,
                ROUND(line_rate * (line_amount - exact) + line_rate * line_multiplier * exact, 2)
+                   AS commission{extra}
         FROM ({rated}) AS rated
     """  # noqa: S608
     params = rated_params
     if adjusting:
         reversal_sql, reversal_params = _reversals().query.sql_with_params()
         where, where_params = _rep_filter("r.line_rep", user=user, reps=reps)
-        sql += f" UNION ALL SELECT r.* FROM ({reversal_sql}) AS r WHERE {where}"  # noqa: S608
+        extra = "" if postgres else ", r.line_accelerated"
+        sql += f" UNION ALL SELECT r.*{extra} FROM ({reversal_sql}) AS r WHERE {where}"  # noqa: S608
         params = [*params, *reversal_params, *where_params]
-    names = ", ".join(COLUMNS)
     # The SQL is Django's own compilation of the querysets above; values stay parameters.
-    return f"SELECT * FROM ({sql}) AS lines({names})", params  # noqa: S608
+    return f"SELECT * FROM ({sql}) AS lines", params  # noqa: S608
 
 
 ORDER = "rep_id, kind <> 'earned', payment_date, allocation_id"
@@ -331,7 +353,51 @@ def commission_lines(
         month=month, user=user, reps=reps, closed=closed, settings=settings
     )
     rows = fetch_without_jit(f"SELECT * FROM ({sql}) AS live ORDER BY {ORDER}", params)  # noqa: S608
-    return [CommissionLineRow(*row) for row in rows]
+    return [line_of(row) for row in rows]
+
+
+CENT = Decimal("0.01")
+RATE_PLACES = Decimal("0.0001")
+# The unrounded accelerated part: an amount less a threshold (target × share: 2 + 4 places).
+EXACT_PLACES = Decimal("0.000001")
+
+
+def _decimal(value, places: Decimal) -> Decimal:
+    """A float/int/text number from SQLite as the exact Decimal it stands for."""
+    return Decimal(str(value)).quantize(places, rounding=ROUND_HALF_UP)
+
+
+def line_of(row) -> CommissionLineRow:
+    """A line from a row of live_lines_sql. PostgreSQL computes it in numeric: as is. Elsewhere
+    (SQLite, the embedded default) numbers come back as floats: the inputs are read back as
+    the Decimals they stand for and the money redone in Decimal as PostgreSQL does (ROUND is
+    half away from zero there), so both give the same figures to the fen."""
+    if connection.vendor == "postgresql":
+        return CommissionLineRow(*row)
+    return line_from_floats(row)
+
+
+def line_from_floats(row) -> CommissionLineRow:
+    """A row of live_lines_sql off PostgreSQL (floats, text dates, the unrounded accelerated
+    part last) as an exact line: amounts to the fen, rates to 4 places, the accelerated part
+    to 6 (a target × a share), the money redone in Decimal."""
+    line = dict(zip(COLUMNS, row[: len(COLUMNS)], strict=True))
+    if isinstance(line["payment_date"], str):
+        line["payment_date"] = date.fromisoformat(line["payment_date"])
+    amount = line["amount"] = _decimal(line["amount"], CENT)
+    rate = line["rate"] = _decimal(line["rate"], RATE_PLACES)
+    multiplier = line["multiplier"] = _decimal(line["multiplier"], RATE_PLACES)
+    if line["kind"] == CommissionLine.Kind.REVERSAL:
+        # Copied from a frozen line (exact Decimals stored to the fen).
+        line["accelerated"] = _decimal(line["accelerated"], CENT)
+        line["commission"] = _decimal(line["commission"], CENT)
+    else:
+        exact = _decimal(row[len(COLUMNS)], EXACT_PLACES)
+        line["accelerated"] = exact.quantize(CENT, rounding=ROUND_HALF_UP)
+        line["commission"] = (rate * (amount - exact) + rate * multiplier * exact).quantize(
+            CENT, rounding=ROUND_HALF_UP
+        )
+    return CommissionLineRow(**line)
 
 
 def fetch_without_jit(sql: str, params: list) -> list[tuple]:

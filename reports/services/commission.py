@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports.models import CommissionLine, CommissionPeriod
-from reports.selectors.commission_lines import COLUMNS, live_lines_sql
+from reports.selectors.commission_lines import COLUMNS, commission_lines, live_lines_sql
 from reports.selectors.commission_months import closed_range, month_end, month_of, next_month
 from salesops.accounts.access import role_of
 from salesops.accounts.roles import MONEY
@@ -44,21 +44,33 @@ def commission_period_close(*, actor, month: date, now: datetime | None = None) 
             % {"month": f"{closed.adjustment_month:%Y-%m}"},
             field="month",
         )
+    if connection.vendor == "postgresql":
+        _insert_lines(period, month=month, closed=closed)
+    else:
+        # SQLite (the embedded default): the lines as the statement reads them, money redone
+        # in Decimal (commission_lines.line_of), written in one bulk insert.
+        CommissionLine.objects.bulk_create(
+            CommissionLine(period=period, **{name: getattr(line, name) for name in INSERTED})
+            for line in commission_lines(user=None, month=month, closed=closed)
+        )
+    period.closed_at, period.closed_by = now, actor
+    period.save(update_fields=["closed_at", "closed_by"])
+    return period
+
+
+def _insert_lines(period: CommissionPeriod, *, month: date, closed) -> None:
+    """The month's live lines inserted by the database in one statement (PostgreSQL)."""
     sql, params = live_lines_sql(month=month, user=None, closed=closed)
     columns = ", ".join(INSERTED)
     table = CommissionLine._meta.db_table
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL jit = off")  # see commission_lines.fetch_without_jit
+        cursor.execute("SET LOCAL jit = off")  # see commission_lines.fetch_without_jit
         # Django's compilation of the live querysets; the values stay parameters.
         cursor.execute(
             f"INSERT INTO {table} (period_id, {columns}) "  # noqa: S608
             f"SELECT %s, {columns} FROM ({sql}) AS live",
             [period.pk, *params],
         )
-    period.closed_at, period.closed_by = now, actor
-    period.save(update_fields=["closed_at", "closed_by"])
-    return period
 
 
 def commission_next_month_to_close() -> date | None:

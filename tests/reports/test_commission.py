@@ -255,7 +255,12 @@ def test_months_close_in_order(org, november):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_closes_at_once_write_one_set_of_lines(org, november):
+    from django.db import connection
+
     from tests.threads import run_together
+
+    if connection.vendor != "postgresql":
+        pytest.skip("two connections racing need PostgreSQL (SQLite has one writer at a time)")
 
     results, errors = run_together(2, lambda _index: close(org, NOV).pk)
     assert errors == []
@@ -290,3 +295,31 @@ def test_commission_to_date_counts_payments_up_to_the_day(org, november):
         D("435.00"),  # 180.00 + 255.00: the running total is the month's, as on the statement
     )
     assert commission_to_date(user=org["rep2"], as_of=date(2026, 11, 30)).commission == 0
+
+
+def test_a_float_row_off_postgresql_becomes_the_exact_line_postgresql_computes():
+    """SQLite returns the live lines' numbers as floats (and dates as text): line_from_floats
+    reads them back as the Decimals they stand for and redoes the money in Decimal, rounded
+    half away from zero as PostgreSQL's ROUND: 3 % of 1,034.45 + 4.5 % of 200.05 is
+    31.0335 + 9.00225 = 40.03575 → 40.04; the accelerated part 200.05."""
+    from reports.selectors.commission_lines import line_from_floats
+
+    exact = (3000.1 + 1234.5) - 4034.55  # 200.05000000000018 in floats
+    base = ("earned", 7, "2026-11-05", 3, "苏州恒通电子", 4, "AR-1", 5, 1234.5, "0.0300")
+    line = line_from_floats((*base, 200.05, 1.5, 40.04, exact))
+    assert line.payment_date == date(2026, 11, 5)
+    assert (line.amount, line.rate, line.multiplier) == (
+        Decimal("1234.50"),
+        Decimal("0.0300"),
+        Decimal("1.5000"),
+    )
+    assert (line.accelerated, line.commission) == (Decimal("200.05"), Decimal("40.04"))
+    assert line.at_rate == Decimal("1034.45")
+    # A reversal copies a frozen line: its figures are read back, not recomputed.
+    frozen = ("reversal", 7, "2026-10-05", 3, "x", 4, "AR-1", 5, -1234.5, 0.03, -200.05, 1.5)
+    reversal = line_from_floats((*frozen, -40.04, -200.05))
+    assert (reversal.amount, reversal.accelerated, reversal.commission) == (
+        Decimal("-1234.50"),
+        Decimal("-200.05"),
+        Decimal("-40.04"),
+    )
