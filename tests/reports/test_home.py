@@ -13,6 +13,7 @@ from django.utils import timezone
 from reports.selectors import home
 from salesops.core.models import JobRun
 from salesops.core.scheduling import jobs
+from tests.factories import CustomerFactory, FollowUpFactory
 from tests.reports.home_helpers import AS_OF, NOW, make_book
 
 pytestmark = pytest.mark.django_db
@@ -304,6 +305,15 @@ def test_finance_page_links(client, org, book, monkeypatch):
 
 
 # --- admin --------------------------------------------------------------------------------------
+
+
+def test_manager_home_compliance_counts_no_log_after_the_day_viewed(org):
+    customer = CustomerFactory(owner=org["rep1"])
+    noon = timezone.make_aware(timezone.datetime(2026, 11, 20, 12))
+    for days in (-5, 0, 1, 2):  # two logs up to the 20th, two after it
+        FollowUpFactory(customer=customer, occurred_at=noon + timedelta(days=days))
+    page = home.manager_home(user=org["manager1"], as_of=date(2026, 11, 20))
+    assert [(r.owner.username, r.logs) for r in page.compliance] == [("rep1", 2)]
 
 
 def test_admin_home_shows_each_jobs_last_run_and_the_failures(org):
