@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from customers.models import Customer, FollowUp
 from customers.selectors import tier_choices
 from reports.catalog import Report
 from reports.models import CompetitorReport, VisitReport, WorkPlan
@@ -152,6 +154,11 @@ class WorkPlanForm(NamedBlankChoiceMixin, forms.ModelForm):
 
     def __init__(self, *args, customers, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The plan's customers stay choices even if since reassigned: else an edit drops them.
+            customers = Customer.objects.filter(
+                Q(pk__in=customers.values("pk")) | Q(pk__in=self.instance.customers.values("pk"))
+            ).order_by("name")
         self.fields["customers"].queryset = customers
 
 
@@ -168,6 +175,15 @@ class VisitReportForm(NamedBlankChoiceMixin, forms.ModelForm):
     def __init__(self, *args, customers, followups, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = customers
+        if self.instance.followup_id:
+            # The linked follow-up stays a choice however old: else an edit unlinks it.
+            followups = (
+                FollowUp.objects.filter(
+                    Q(pk__in=followups.values("pk")) | Q(pk=self.instance.followup_id)
+                )
+                .select_related("customer")
+                .order_by("-occurred_at", "-pk")
+            )
         self.fields["followup"].queryset = followups
         self.fields["followup"].label_from_instance = str
 

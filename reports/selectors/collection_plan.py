@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import F, Q, Sum
 from django.db.models.functions import ExtractQuarter
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opportunities.models import SalesTarget
@@ -98,12 +99,21 @@ def _targets(request, year: int):
     return targets
 
 
+def _today(request) -> date:
+    """The request's today: its as_of is min(today, period end), so an as_of before the
+    period's end is today; at the end, today may be later, read from the clock."""
+    if request.as_of < request.period.end:
+        return request.as_of
+    return max(request.as_of, timezone.localdate())
+
+
 def collection_plan_build(request) -> dict:
-    """The plan and its progress for the year of the request's period, as of `request.as_of`.
-    About ten grouped queries whatever the size of the book."""
+    """The plan and its progress for the whole year of the request's period, as of
+    min(today, 31 December): a quarter or month picked in the year still shows every quarter
+    as of today. About ten grouped queries whatever the size of the book."""
     year = request.period.start.year
-    as_of = request.as_of
     first, last = date(year, 1, 1), date(year, 12, 31)
+    as_of = min(_today(request), last)
     settings = CollectionPlanSettings.load()
     annual = _targets(request, year).aggregate(t=Sum("collection_target"))["t"] or ZERO
     quarters = []

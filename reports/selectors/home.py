@@ -295,7 +295,7 @@ def manager_home(*, user, as_of: date) -> ManagerHome:
         as_of=as_of,
         funnel=team_funnel,
         movement=stage_movement(user=user, as_of=as_of, levels=levels),
-        compliance=followup_compliance(user=user, as_of=as_of, since=since),
+        compliance=followup_compliance(user=user, as_of=as_of, since=since, until=as_of),
         compliance_since=since,
         aging=aging_report(user=user, as_of=as_of, group_by="owner", per_page=SHORT_LIST),
         targets=target_progress(user=user, as_of=as_of, sellers=team_sellers(user=user)),

@@ -113,6 +113,12 @@ def _run(build: ReportBuild) -> Report:
     parsed = parse_report_query(
         build.params, report=report, user=build.owner, today=build.requested_on
     )
+    # A filter the owner may no longer use was dropped: the finished build says so.
+    dropped = ""
+    if parsed.problems:
+        names = ", ".join(f"{label} ({raw})" for label, raw in parsed.problems)
+        dropped = str(_("The PDF was built without: %(filters)s.") % {"filters": names})
+        dropped = dropped[: ReportBuild._meta.get_field("step").max_length]
     context = report.build(parsed.request)
     _progress(build.pk, 30, _("Laying out the pages"))
     content, pages = report_pdf_render_pages(report, parsed.request, context)
@@ -128,7 +134,7 @@ def _run(build: ReportBuild) -> Report:
         page_count=pages,
         state=ReportBuild.State.DONE,
         progress=100,
-        step="",
+        step=dropped,
         finished_at=timezone.now(),
     )
     return report

@@ -69,6 +69,9 @@ def work_plan_save(
         .filter(pk__in=[c.pk for c in customers])
         .values_list("pk", flat=True)
     )
+    # Customers already on the plan stay allowed (reassigned since): only new ones are checked.
+    if plan is not None:
+        visible |= set(plan.customers.values_list("pk", flat=True))
     if any(c.pk not in visible for c in customers):
         raise ServiceError(
             _("You cannot plan for a customer you do not follow."), field="customers"
@@ -107,9 +110,12 @@ def visit_report_save(
     summary = summary.strip()
     if not summary:
         raise ServiceError(_("Write what happened."), field="summary")
+    unchanged = report is not None and followup is not None and followup.pk == report.followup_id
     if followup is not None and (
         followup.customer_id != customer.pk
-        or not FollowUp.objects.visible_to(actor).filter(pk=followup.pk).exists()
+        or (
+            not unchanged and not FollowUp.objects.visible_to(actor).filter(pk=followup.pk).exists()
+        )
     ):
         raise ServiceError(_("Choose a follow-up of this customer."), field="followup")
     report = report or VisitReport(owner=actor)

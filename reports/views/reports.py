@@ -130,6 +130,12 @@ def report_build_download(request, pk: int):
     build = _build(request, pk)
     if build.state != ReportBuild.State.DONE or not build.file:
         raise Http404
+    # As the report's page: the owner's role now (demoted since the build?) must still open it.
+    report = REPORTS.get(build.slug)
+    if report is None:
+        raise Http404
+    if not report.allows(role_of(build.owner)):
+        raise PermissionDenied
     with build.file.open("rb") as handle:
         content = handle.read()
     response = pdf_response(content, build.file.name.rsplit("/", 1)[-1])

@@ -169,7 +169,7 @@ def job_run_finish(*, run: JobRun, error: str = "", now: datetime | None = None)
         finished_at=finished,
         duration=finished - run.started_at,
         outcome=JobRun.Outcome.FAILED if error else JobRun.Outcome.OK,
-        error=error[:JOB_ERROR_CHARS],
+        error=error[-JOB_ERROR_CHARS:],
     )
 
 

@@ -12,6 +12,7 @@ from salesops.core import scheduling
 from salesops.core import tasks as core_tasks
 from salesops.core.models import JobRun
 from salesops.core.scheduling import scheduled_job
+from salesops.core.services import JOB_ERROR_CHARS, job_run_finish, job_run_start
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +125,16 @@ def test_a_new_run_deletes_that_jobs_runs_over_90_days_old(registry):
     }
     assert not JobRun.objects.filter(pk=old.pk).exists()
     assert JobRun.objects.filter(pk__in=[recent.pk, other.pk]).count() == 2
+
+
+def test_a_long_traceback_keeps_its_end_which_holds_the_exception():
+    run = job_run_start(name="probe_long", as_of=date(2026, 11, 24))
+    frames = "".join(f'  File "deep.py", line {n}, in f\n' for n in range(2000))
+    error = (
+        "Traceback (most recent call last):\n" + frames + "RuntimeError: the bank file is missing"
+    )
+    assert len(error) > JOB_ERROR_CHARS
+    job_run_finish(run=run, error=error)
+    run.refresh_from_db()
+    assert (len(run.error), run.error) == (JOB_ERROR_CHARS, error[-JOB_ERROR_CHARS:])
+    assert run.error.endswith("RuntimeError: the bank file is missing")

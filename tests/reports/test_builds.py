@@ -5,6 +5,8 @@ downloadable by its owner alone, announced by a notification; a failure says so.
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,6 +14,7 @@ from reports.catalog import REPORTS
 from reports.models import ReportBuild
 from reports.services.builds import report_build_execute, report_build_start
 from reports.tasks import report_build_run
+from salesops.accounts.models import User
 from salesops.core.models import Notification
 from tests.core.test_celery_roundtrip import worker  # noqa: F401  (a fixture)
 from tests.core.test_import_runs import worker_on_test_db  # noqa: F401  (a fixture)
@@ -260,3 +263,39 @@ def test_the_page_estimate_matches_the_pdf(org, queued):
     report_build_execute(build_id=build.pk)
     build.refresh_from_db()
     assert aging_pages(context) == build.page_count == 5
+
+
+def test_the_owner_demoted_since_may_not_download_a_finished_team_pdf(client, org, queued):
+    # A manager's finished monthly-report build; the manager is then made a rep (whose role
+    # may not open that report): the download is refused as the page is (403).
+    build = ReportBuild.objects.create(
+        owner=org["manager1"],
+        slug="monthly",
+        params=NOVEMBER,
+        requested_on=TODAY,
+        state=ReportBuild.State.DONE,
+        progress=100,
+        page_count=1,
+    )
+    build.file.save(f"monthly-{build.pk}.pdf", ContentFile(b"%PDF-1.4 team figures"))
+    url = reverse("report_build_download", args=[build.pk])
+    client.force_login(org["manager1"])
+    assert client.get(url).status_code == 200
+    org["manager1"].groups.set([Group.objects.get(name="rep")])
+    client.force_login(User.objects.get(pk=org["manager1"].pk))
+    assert client.get(url).status_code == 403
+
+
+def test_a_filter_dropped_by_the_worker_is_said_on_the_build_page(client, org, book, queued):
+    # rep1 asked for rep3's figures (outside rep1's scope): the PDF is built without the filter
+    # and the finished build says so.
+    build = start(org, params={**NOVEMBER, "rep": str(org["rep3"].pk)})
+    assert report_build_execute(build_id=build.pk) == "done"
+    build.refresh_from_db()
+    assert build.step == f"The PDF was built without: Sales rep ({org['rep3'].pk})."
+    client.force_login(org["rep1"])
+    status = client.get(reverse("report_build_status", args=[build.pk])).content.decode()
+    assert (
+        f'data-testid="report-build-dropped">The PDF was built without: Sales rep '
+        f"({org['rep3'].pk}).</p>" in status
+    )

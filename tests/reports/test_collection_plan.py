@@ -336,3 +336,22 @@ def test_the_body_prints_to_a_pdf_with_the_chart_and_figures(org, book):
     assert_in_pdf(text, "各季度回款计划与实际回款", "¥160,000.00", "¥26,000.00", "65.0%", "24.1%")
     assert_in_pdf(text, "核心客户", "95.0%", "75.0%")
     assert_noto_embedded(content)
+
+
+def test_a_quarter_picked_in_the_year_shows_the_whole_year_as_of_today(org, book, monkeypatch):
+    # ?period=quarter&date=2026-02-10 on 15 Aug 2026: the request reads Q1 to 31 Mar, but the
+    # plan covers the year as of today (min(today, 31 Dec)), exactly as the year view does.
+    monkeypatch.setattr(
+        "reports.selectors.collection_plan.timezone.localdate", lambda: date(2026, 8, 15)
+    )
+    request = request_for(
+        org["finance1"], "quarter", anchor=date(2026, 2, 10), as_of=date(2026, 3, 31)
+    )
+    result = collection_plan_build(request)
+    assert quarters(result) == [
+        (1, D("40000.00"), D("9500.00"), D("0.2375"), "done"),
+        (2, D("40000.00"), D("3000.00"), D("0.0750"), "done"),
+        (3, D("40000.00"), D("26000.00"), D("0.6500"), "current"),
+        (4, D("40000.00"), D("0.00"), None, "ahead"),
+    ]
+    assert (result["as_of"], result["collected"]) == (date(2026, 8, 15), D("38500.00"))

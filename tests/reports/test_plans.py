@@ -244,3 +244,46 @@ def test_another_reps_edit_page_is_404_and_the_managers_403(client, org, custome
     assert client.get(reverse("visit_report_edit", args=[report.pk])).status_code == 404
     client.force_login(org["manager1"])
     assert client.get(reverse("visit_report_edit", args=[report.pk])).status_code == 403
+
+
+def test_editing_a_visit_report_keeps_an_old_follow_up(client, org, customers):
+    # The form offers the last 60 days' follow-ups; an older linked one must survive an edit.
+    today = timezone.localdate()
+    old = FollowUpFactory(
+        customer=customers["rep1"], occurred_at=timezone.now() - timezone.timedelta(days=90)
+    )
+    report = visit(org, customers, day=today, followup=old, today=today)
+    client.force_login(org["rep1"])
+    response = client.post(
+        reverse("visit_report_edit", args=[report.pk]),
+        {
+            "day": today.isoformat(),
+            "customer": customers["rep1"].pk,
+            "followup": old.pk,
+            "summary": "改过的摘要",
+        },
+    )
+    report.refresh_from_db()
+    assert (response.status_code, report.summary, report.followup_id) == (302, "改过的摘要", old.pk)
+
+
+def test_editing_a_plan_keeps_a_customer_since_reassigned(client, org, customers):
+    created = plan(org, period_start=timezone.localdate(), customers=[customers["rep1"]])
+    customers["rep1"].owner = org["rep2"]
+    customers["rep1"].save(update_fields=["owner"])
+    client.force_login(org["rep1"])
+    response = client.post(
+        reverse("work_plan_edit", args=[created.pk]),
+        {
+            "kind": "week",
+            "period_start": timezone.localdate().isoformat(),
+            "goals": "改过的目标",
+            "customers": [customers["rep1"].pk],
+        },
+    )
+    created.refresh_from_db()
+    assert (response.status_code, created.goals, list(created.customers.all())) == (
+        302,
+        "改过的目标",
+        [customers["rep1"]],
+    )
