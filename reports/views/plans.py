@@ -66,25 +66,33 @@ def competitor_report_list(request):
     )
 
 
+def _edit(request, form, save, *, saved: str, back: str, title: str):
+    """The edit pages' one flow: a valid POST saved through `save(cleaned_data)` (a service;
+    its refusal shown on the form), then back to the list; else the form again."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as exc:
+            show_refusal(request, exc, form)
+        else:
+            messages.success(request, saved)
+            return redirect(back)
+    return render(request, "reports/plan_form.html", {"form": form, "title": title, "back": back})
+
+
 @role_required(*SALES)
 def work_plan_edit(request, pk: int | None = None):
     plan = selectors.work_plan_get(user=request.user, pk=pk) if pk else None
     services.require_author(request.user, plan)
     customers = selectors.report_customers(user=request.user)
     form = WorkPlanForm(posted(request), instance=plan, customers=customers)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.work_plan_save(actor=request.user, plan=plan, **form.cleaned_data)
-        except ValidationError as exc:
-            show_refusal(request, exc, form)
-        else:
-            messages.success(request, _("Plan saved."))
-            return redirect("work_plan_list")
-    title = _("Edit work plan") if plan else _("New work plan")
-    return render(
+    return _edit(
         request,
-        "reports/plan_form.html",
-        {"form": form, "title": title, "back": "work_plan_list"},
+        form,
+        lambda data: services.work_plan_save(actor=request.user, plan=plan, **data),
+        saved=_("Plan saved."),
+        back="work_plan_list",
+        title=_("Edit work plan") if plan else _("New work plan"),
     )
 
 
@@ -100,19 +108,13 @@ def visit_report_edit(request, pk: int | None = None):
         customers=selectors.report_customers(user=request.user),
         followups=selectors.report_followups(user=request.user, since=since),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.visit_report_save(actor=request.user, report=report, **form.cleaned_data)
-        except ValidationError as exc:
-            show_refusal(request, exc, form)
-        else:
-            messages.success(request, _("Visit report saved."))
-            return redirect("visit_report_list")
-    title = _("Edit visit report") if report else _("New visit report")
-    return render(
+    return _edit(
         request,
-        "reports/plan_form.html",
-        {"form": form, "title": title, "back": "visit_report_list"},
+        form,
+        lambda data: services.visit_report_save(actor=request.user, report=report, **data),
+        saved=_("Visit report saved."),
+        back="visit_report_list",
+        title=_("Edit visit report") if report else _("New visit report"),
     )
 
 
@@ -126,17 +128,11 @@ def competitor_report_edit(request, pk: int | None = None):
         initial={"month": timezone.localdate().replace(day=1)},
         customers=selectors.report_customers(user=request.user),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.competitor_report_save(actor=request.user, report=report, **form.cleaned_data)
-        except ValidationError as exc:
-            show_refusal(request, exc, form)
-        else:
-            messages.success(request, _("Competitor report saved."))
-            return redirect("competitor_report_list")
-    title = _("Edit competitor report") if report else _("New competitor report")
-    return render(
+    return _edit(
         request,
-        "reports/plan_form.html",
-        {"form": form, "title": title, "back": "competitor_report_list"},
+        form,
+        lambda data: services.competitor_report_save(actor=request.user, report=report, **data),
+        saved=_("Competitor report saved."),
+        back="competitor_report_list",
+        title=_("Edit competitor report") if report else _("New competitor report"),
     )
