@@ -14,13 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from reports.models import CommissionPeriod, CommissionSettings
-from reports.selectors.commission_lines import (
-    ZERO,
-    CommissionLineRow,
-    collection_thresholds,
-    commission_lines,
-)
+from reports.selectors.commission_lines import collection_thresholds, commission_lines
 from reports.selectors.commission_months import ClosedRange, closed_range, month_of, next_month
+from reports.selectors.commission_rows import ZERO, CommissionLineRow
 from reports.selectors.commission_totals import RepTotals, commission_totals
 from salesops.accounts.access import role_of
 from salesops.accounts.models import User

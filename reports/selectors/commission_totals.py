@@ -13,13 +13,9 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
 from reports.models import CommissionLine
-from reports.selectors.commission_lines import (
-    ZERO,
-    commission_lines,
-    fetch_without_jit,
-    live_lines_sql,
-)
+from reports.selectors.commission_lines import commission_lines, live_lines_sql
 from reports.selectors.commission_months import ClosedRange, closed_range, month_of
+from reports.selectors.commission_rows import ZERO, fetch_without_jit
 from salesops.accounts.access import owner_scope
 
 
@@ -105,7 +101,7 @@ SUMMED = ("collected", "earned", "adjustments", "accelerated")
 def _totals_in_python(lines, *, through: date | None) -> dict[int, RepTotals]:
     """The totals SQL above, summed over the lines in Decimal: off PostgreSQL (SQLite, the
     embedded default for one machine and a small book), where the lines' money is redone in
-    Decimal (commission_lines.line_of) for figures exact to the fen."""
+    Decimal (commission_rows.line_of) for figures exact to the fen."""
     sums: dict[int, dict] = {}
     for line in lines:
         if through is not None and not line.is_adjustment and line.payment_date > through:

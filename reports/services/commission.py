@@ -48,7 +48,7 @@ def commission_period_close(*, actor, month: date, now: datetime | None = None) 
         _insert_lines(period, month=month, closed=closed)
     else:
         # SQLite (the embedded default): the lines as the statement reads them, money redone
-        # in Decimal (commission_lines.line_of), written in one bulk insert.
+        # in Decimal (commission_rows.line_of), written in one bulk insert.
         CommissionLine.objects.bulk_create(
             CommissionLine(period=period, **{name: getattr(line, name) for name in INSERTED})
             for line in commission_lines(user=None, month=month, closed=closed)
@@ -64,7 +64,7 @@ def _insert_lines(period: CommissionPeriod, *, month: date, closed) -> None:
     columns = ", ".join(INSERTED)
     table = CommissionLine._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")  # see commission_lines.fetch_without_jit
+        cursor.execute("SET LOCAL jit = off")  # see commission_rows.fetch_without_jit
         # Django's compilation of the live querysets; the values stay parameters.
         cursor.execute(
             f"INSERT INTO {table} (period_id, {columns}) "  # noqa: S608

@@ -184,7 +184,10 @@ def test_edit_page_saves_and_history_shows_who_changed_what(client, org):
 def test_quick_log_with_htmx_returns_the_saved_fragment(client, org):
     customer = customer_create(actor=org["rep1"], name="甲公司", tier="A")
     client.force_login(org["rep1"])
-    when = timezone.localtime().replace(second=0, microsecond=0) - timedelta(hours=1)
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    # An hour ago, but today: within the first hour after midnight an hour ago is yesterday,
+    # and the cadence counts from the day the follow-up is logged.
+    when = max(now - timedelta(hours=1), now.replace(hour=0, minute=0))
     response = client.post(
         reverse("followup_create", args=[customer.pk]) + "?from=detail",
         {"channel": "visit", "content": "现场拜访", "occurred_at": when.strftime("%Y-%m-%dT%H:%M")},

@@ -302,7 +302,7 @@ def test_a_float_row_off_postgresql_becomes_the_exact_line_postgresql_computes()
     reads them back as the Decimals they stand for and redoes the money in Decimal, rounded
     half away from zero as PostgreSQL's ROUND: 3 % of 1,034.45 + 4.5 % of 200.05 is
     31.0335 + 9.00225 = 40.03575 → 40.04; the accelerated part 200.05."""
-    from reports.selectors.commission_lines import line_from_floats
+    from reports.selectors.commission_rows import line_from_floats
 
     exact = (3000.1 + 1234.5) - 4034.55  # 200.05000000000018 in floats
     base = ("earned", 7, "2026-11-05", 3, "苏州恒通电子", 4, "AR-1", 5, 1234.5, "0.0300")
